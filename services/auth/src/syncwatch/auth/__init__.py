@@ -1,0 +1,1 @@
+"""SyncWatch auth service: users, credentials, refresh-token families, friendships and the audit log store."""

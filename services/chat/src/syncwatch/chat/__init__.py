@@ -1,0 +1,1 @@
+"""SyncWatch chat service: chat messages (durable), history and chat rate limits."""

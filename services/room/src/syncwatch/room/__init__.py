@@ -1,0 +1,1 @@
+"""SyncWatch room service: rooms, invite codes, passwords, members and roles, bans, settings, ownership."""

@@ -1,0 +1,1 @@
+"""SyncWatch transcoder service: videos, upload sessions, transcode jobs and HLS delivery."""

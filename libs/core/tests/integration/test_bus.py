@@ -1,0 +1,152 @@
+import asyncio
+import uuid
+
+import msgspec
+import pytest
+from opentelemetry import trace
+
+from syncwatch.core.bus import (
+    EventBus,
+    NatsDependency,
+    PoisonMessage,
+    Stream,
+    event_subject,
+    parked_subject,
+)
+from syncwatch.core.telemetry import setup_telemetry
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+async def bus(infra):
+    dep = NatsDependency(infra.nats_url, client_name="test", streams=[Stream.ROOM_EVENTS])
+    await dep.connect()
+    await dep.setup()
+    yield EventBus(dep), dep
+    await dep.close()
+
+
+async def _wait(predicate, timeout: float = 10.0) -> None:
+    async with asyncio.timeout(timeout):
+        while not predicate():
+            await asyncio.sleep(0.05)
+
+
+async def test_same_msg_id_is_stored_once(bus) -> None:
+    event_bus, dep = bus
+    room = uuid.uuid4().hex
+    subject = event_subject("room", room, "created")
+    first = await event_bus.publish(subject, {"n": 1}, msg_id=f"created:{room}")
+    again = await event_bus.publish(subject, {"n": 1}, msg_id=f"created:{room}")
+    assert again.duplicate is True
+    assert again.seq == first.seq
+
+
+async def test_publish_without_msg_id_is_refused(bus) -> None:
+    event_bus, _ = bus
+    with pytest.raises(ValueError, match="Nats-Msg-Id"):
+        await event_bus.publish(event_subject("room", "r", "created"), b"{}", msg_id="")
+
+
+async def test_trace_context_travels_to_the_consumer(bus) -> None:
+    setup_telemetry("bus-test", {})
+    event_bus, _ = bus
+    room = uuid.uuid4().hex
+    seen: list[tuple[str | None, str]] = []
+
+    async def handler(event) -> None:
+        span = trace.get_current_span().get_span_context()
+        seen.append((event.headers.get("traceparent"), format(span.trace_id, "032x")))
+
+    consumer = await event_bus.consume(
+        stream=Stream.ROOM_EVENTS,
+        durable=f"t-{room[:8]}",
+        subject=event_subject("room", room, "settings_changed"),
+        handler=handler,
+    )
+    with trace.get_tracer("t").start_as_current_span("producer") as span:
+        trace_id = format(span.get_span_context().trace_id, "032x")
+        await event_bus.publish(event_subject("room", room, "settings_changed"), b"{}", msg_id=room)
+    await _wait(lambda: consumer.processed == 1)
+    await consumer.stop()
+    (traceparent, consumer_trace), = seen
+    assert traceparent is not None and trace_id in traceparent
+    assert consumer_trace == trace_id
+
+
+class Joined(msgspec.Struct):
+    user: str
+
+
+async def test_failing_handler_is_retried_then_parked(bus) -> None:
+    event_bus, dep = bus
+    room = uuid.uuid4().hex
+    durable = f"p-{room[:8]}"
+    attempts: list[int] = []
+
+    async def handler(event) -> None:
+        attempts.append(event.delivered)
+        assert event.json(Joined) == Joined(user="ann")
+        raise RuntimeError("downstream is broken")
+
+    parked = await dep.js.subscribe(parked_subject("ROOM_EVENTS", durable), stream="PARKED")
+    consumer = await event_bus.consume(
+        stream=Stream.ROOM_EVENTS,
+        durable=durable,
+        subject=event_subject("room", room, "participant.joined"),
+        handler=handler,
+        max_deliver=3,
+    )
+    await event_bus.publish(event_subject("room", room, "participant.joined"), Joined(user="ann"), msg_id=room)
+    msg = await parked.next_msg(timeout=15)
+    await consumer.stop()
+    assert attempts == [1, 2, 3]
+    assert msgspec.json.decode(msg.data, type=Joined) == Joined(user="ann")
+    assert msg.headers["Syncwatch-Error"] == "failed 3 times"
+    assert consumer.parked == 1 and consumer.processed == 0
+
+
+async def test_poison_message_is_parked_at_once(bus) -> None:
+    event_bus, dep = bus
+    room = uuid.uuid4().hex
+    durable = f"q-{room[:8]}"
+    calls = 0
+
+    async def handler(event) -> None:
+        nonlocal calls
+        calls += 1
+        raise PoisonMessage("not JSON we understand")
+
+    parked = await dep.js.subscribe(parked_subject("ROOM_EVENTS", durable), stream="PARKED")
+    consumer = await event_bus.consume(
+        stream=Stream.ROOM_EVENTS,
+        durable=durable,
+        subject=event_subject("room", room, "deleted"),
+        handler=handler,
+    )
+    await event_bus.publish(event_subject("room", room, "deleted"), b"garbage", msg_id=room)
+    msg = await parked.next_msg(timeout=10)
+    await consumer.stop()
+    assert calls == 1
+    assert msg.data == b"garbage"
+
+
+async def test_acked_message_is_not_redelivered(bus) -> None:
+    event_bus, _ = bus
+    room = uuid.uuid4().hex
+    durable = f"a-{room[:8]}"
+    seen: list[int] = []
+
+    async def handler(event) -> None:
+        seen.append(event.stream_sequence)
+
+    subject = event_subject("room", room, "created")
+    consumer = await event_bus.consume(
+        stream=Stream.ROOM_EVENTS, durable=durable, subject=subject, handler=handler, ack_wait_s=1
+    )
+    await event_bus.publish(subject, b"{}", msg_id=room)
+    await _wait(lambda: len(seen) == 1)
+    await asyncio.sleep(2.0)  # longer than ack_wait: an unacked message would come back
+    await consumer.stop()
+    assert len(seen) == 1
