@@ -70,7 +70,7 @@ async def test_trace_context_travels_to_the_consumer(bus) -> None:
         await event_bus.publish(event_subject("room", room, "settings_changed"), b"{}", msg_id=room)
     await _wait(lambda: consumer.processed == 1)
     await consumer.stop()
-    (traceparent, consumer_trace), = seen
+    ((traceparent, consumer_trace),) = seen
     assert traceparent is not None and trace_id in traceparent
     assert consumer_trace == trace_id
 
@@ -98,7 +98,9 @@ async def test_failing_handler_is_retried_then_parked(bus) -> None:
         handler=handler,
         max_deliver=3,
     )
-    await event_bus.publish(event_subject("room", room, "participant.joined"), Joined(user="ann"), msg_id=room)
+    await event_bus.publish(
+        event_subject("room", room, "participant.joined"), Joined(user="ann"), msg_id=room
+    )
     msg = await parked.next_msg(timeout=15)
     await consumer.stop()
     assert attempts == [1, 2, 3]

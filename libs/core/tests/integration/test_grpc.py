@@ -28,7 +28,9 @@ def _register(server: grpc.aio.Server) -> None:
 @pytest.fixture
 async def server():
     port = free_port()
-    srv = GrpcServer(host="127.0.0.1", port=port, registrations=[_register], service_names=[SERVICE])
+    srv = GrpcServer(
+        host="127.0.0.1", port=port, registrations=[_register], service_names=[SERVICE]
+    )
     await srv.start()
     yield srv, f"127.0.0.1:{port}"
     await srv.stop(0.5)
@@ -41,7 +43,11 @@ async def test_typed_errors_cross_grpc_intact(server) -> None:
         assert await probe(b"x") == b"ok:x"
         with pytest.raises(errors.RateLimited) as exc:
             await probe(b"limit")
-        assert (exc.value.code, exc.value.message, exc.value.retry_after) == ("chat_rate_limited", "too many", 7)
+        assert (exc.value.code, exc.value.message, exc.value.retry_after) == (
+            "chat_rate_limited",
+            "too many",
+            7,
+        )
         with pytest.raises(errors.Internal) as internal:
             await probe(b"bug")
         assert "secret" not in internal.value.message
@@ -52,11 +58,17 @@ async def test_health_follows_readiness(server) -> None:
     async with grpc.aio.insecure_channel(address) as channel:
         health = health_pb2_grpc.HealthStub(channel)
         check = health_pb2.HealthCheckRequest
-        assert (await health.Check(check(service=""))).status == health_pb2.HealthCheckResponse.NOT_SERVING
+        assert (
+            await health.Check(check(service=""))
+        ).status == health_pb2.HealthCheckResponse.NOT_SERVING
         await srv.set_serving(True)
-        assert (await health.Check(check(service=SERVICE))).status == health_pb2.HealthCheckResponse.SERVING
+        assert (
+            await health.Check(check(service=SERVICE))
+        ).status == health_pb2.HealthCheckResponse.SERVING
         await srv.set_serving(False)
-        assert (await health.Check(check(service=""))).status == health_pb2.HealthCheckResponse.NOT_SERVING
+        assert (
+            await health.Check(check(service=""))
+        ).status == health_pb2.HealthCheckResponse.NOT_SERVING
 
 
 async def test_unreachable_peer_reads_as_unavailable() -> None:

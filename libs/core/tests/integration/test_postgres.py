@@ -50,7 +50,9 @@ async def test_failed_migration_changes_nothing(infra, tmp_path) -> None:
 
 async def test_dependency_pool_uses_the_service_schema(infra, tmp_path) -> None:
     (tmp_path / "0001_notes.sql").write_text("CREATE TABLE notes (body text);")
-    dep = PostgresDependency(infra.postgres_url, schema="notes_svc", migrations_dir=tmp_path, application_name="t")
+    dep = PostgresDependency(
+        infra.postgres_url, schema="notes_svc", migrations_dir=tmp_path, application_name="t"
+    )
     await dep.connect()
     try:
         await dep.setup()

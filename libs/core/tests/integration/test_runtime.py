@@ -13,7 +13,9 @@ from syncwatch.devstack.ports import free_port
 pytestmark = pytest.mark.integration
 
 
-async def _ready(client: httpx.AsyncClient, want: int, down: str | None = None, timeout: float = 30.0) -> dict:
+async def _ready(
+    client: httpx.AsyncClient, want: int, down: str | None = None, timeout: float = 30.0
+) -> dict:
     """Poll until the status is ``want`` and (if given) exactly ``down`` is the dependency down."""
     async with asyncio.timeout(timeout):
         while True:
@@ -65,7 +67,9 @@ async def test_service_degrades_visibly_and_recovers(infra, tmp_path) -> None:
             assert "text/plain" in metrics.headers["content-type"]
             assert 'syncwatch_dependency_up{dependency="redis"} 1.0' in metrics.text
 
-            missing = await client.get("/api/auth/nothing-here", headers={"x-request-id": "abc-123"})
+            missing = await client.get(
+                "/api/auth/nothing-here", headers={"x-request-id": "abc-123"}
+            )
             assert missing.status_code == 404
             assert missing.headers["content-type"].startswith("application/problem+json")
             assert missing.json()["code"] == "not_found"

@@ -5,7 +5,10 @@ from syncwatch.core.bus import STREAMS, Stream, event_subject, live_subject, par
 
 def test_subjects_follow_design() -> None:
     assert live_subject("r1", "sync") == "syncwatch.live.room.r1.sync"
-    assert event_subject("room", "r1", "participant.joined") == "syncwatch.evt.room.r1.participant.joined"
+    assert (
+        event_subject("room", "r1", "participant.joined")
+        == "syncwatch.evt.room.r1.participant.joined"
+    )
     assert parked_subject("ROOM_EVENTS", "media-janitor-room-closed") == (
         "syncwatch.parked.ROOM_EVENTS.media-janitor-room-closed"
     )
@@ -25,4 +28,6 @@ def test_event_names_are_checked() -> None:
 def test_every_stream_owns_its_subject_space() -> None:
     assert set(STREAMS) == set(Stream)
     assert STREAMS[Stream.TRANSCODE_JOBS].subjects == ("syncwatch.job.transcode",)
-    assert all(subject.startswith("syncwatch.") for spec in STREAMS.values() for subject in spec.subjects)
+    assert all(
+        subject.startswith("syncwatch.") for spec in STREAMS.values() for subject in spec.subjects
+    )

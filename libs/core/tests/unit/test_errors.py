@@ -30,7 +30,11 @@ def test_ws_frame_answers_the_request_id() -> None:
 
 def test_finer_code_keeps_the_class_statuses() -> None:
     err = errors.Conflict("room is full", code="room_full")
-    assert (err.code, err.http_status, err.grpc_status) == ("room_full", 409, grpc.StatusCode.ABORTED)
+    assert (err.code, err.http_status, err.grpc_status) == (
+        "room_full",
+        409,
+        grpc.StatusCode.ABORTED,
+    )
 
 
 def test_default_message_is_the_title() -> None:
@@ -54,7 +58,9 @@ def test_grpc_status_mapping(cls: type[errors.SyncWatchError], status: grpc.Stat
 
 
 def test_trailer_carries_code_message_and_retry() -> None:
-    ((key, value),) = errors.RateLimited("wait", retry_after=5, code="chat_rate_limited").grpc_trailers()
+    ((key, value),) = errors.RateLimited(
+        "wait", retry_after=5, code="chat_rate_limited"
+    ).grpc_trailers()
     assert key == errors.ERROR_METADATA_KEY
     info = error_pb2.ErrorInfo.FromString(value)
     assert (info.code, info.message, info.retry_after_seconds) == ("chat_rate_limited", "wait", 5)

@@ -25,7 +25,11 @@ def test_reads_typed_values_with_prefix() -> None:
     }
     s = load_settings(Example, "SVC_", env)
     assert s == Example(
-        database_url="postgresql://x/y", port=9000, ratio=0.25, debug=True, origins=["http://a", "http://b"]
+        database_url="postgresql://x/y",
+        port=9000,
+        ratio=0.25,
+        debug=True,
+        origins=["http://a", "http://b"],
     )
 
 
@@ -58,7 +62,9 @@ def test_file_and_value_together_is_refused(tmp_path) -> None:
     secret = tmp_path / "dsn"
     secret.write_text("x")
     with pytest.raises(SettingsError, match="both set"):
-        load_settings(Example, "SVC_", {"SVC_DATABASE_URL": "a", "SVC_DATABASE_URL_FILE": str(secret)})
+        load_settings(
+            Example, "SVC_", {"SVC_DATABASE_URL": "a", "SVC_DATABASE_URL_FILE": str(secret)}
+        )
 
 
 def test_unreadable_file_is_reported(tmp_path) -> None:

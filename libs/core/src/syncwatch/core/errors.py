@@ -190,7 +190,8 @@ def from_grpc_error(exc: grpc.aio.AioRpcError) -> SyncWatchError:
     The ``syncwatch-error-bin`` trailer carries the exact code; without it (a peer that is not ours,
     a transport failure) the status code decides.
     """
-    for key, value in exc.trailing_metadata() or ():
+    trailers: Any = exc.trailing_metadata() or ()
+    for key, value in trailers:
         if key == ERROR_METADATA_KEY and isinstance(value, bytes):
             info = error_pb2.ErrorInfo.FromString(value)
             cls = _BY_CODE.get(info.code) or _BY_GRPC.get(exc.code(), Internal)

@@ -37,7 +37,7 @@ _SERVICE_CONFIG = json.dumps(
 )
 
 
-class ErrorInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[misc]
+class ErrorInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[type-arg]  # grpc-stubs generics
     """Turns a raised SyncWatchError into its status code plus the ``syncwatch-error-bin`` trailer.
 
     Any other exception is logged and answered ``INTERNAL`` without detail.
@@ -45,12 +45,12 @@ class ErrorInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[misc]
 
     async def intercept_service(
         self,
-        continuation: Callable[[grpc.HandlerCallDetails], Awaitable[grpc.RpcMethodHandler]],
+        continuation: Callable[[grpc.HandlerCallDetails], Awaitable[Any]],
         handler_call_details: grpc.HandlerCallDetails,
-    ) -> grpc.RpcMethodHandler:
+    ) -> Any:
         handler = await continuation(handler_call_details)
-        if handler is None:
-            return handler
+        if handler is None:  # unknown method: let grpc answer UNIMPLEMENTED
+            return None
         method = handler_call_details.method
         for kind, factory in (
             ("unary_unary", grpc.unary_unary_rpc_method_handler),
@@ -77,7 +77,7 @@ class ErrorInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[misc]
         return handler
 
 
-async def _abort(context: grpc.aio.ServicerContext, exc: Exception, method: str) -> None:
+async def _abort(context: grpc.aio.ServicerContext[Any, Any], exc: Exception, method: str) -> None:
     if isinstance(exc, errors.SyncWatchError):
         err = exc
     else:
@@ -87,7 +87,7 @@ async def _abort(context: grpc.aio.ServicerContext, exc: Exception, method: str)
 
 
 def _wrap_unary(behavior: Any, method: str) -> Any:
-    async def wrapper(request: Any, context: grpc.aio.ServicerContext) -> Any:
+    async def wrapper(request: Any, context: grpc.aio.ServicerContext[Any, Any]) -> Any:
         try:
             return await behavior(request, context)
         except grpc.aio.AbortError:
@@ -99,7 +99,7 @@ def _wrap_unary(behavior: Any, method: str) -> Any:
 
 
 def _wrap_stream(behavior: Any, method: str) -> Any:
-    async def wrapper(request: Any, context: grpc.aio.ServicerContext) -> Any:
+    async def wrapper(request: Any, context: grpc.aio.ServicerContext[Any, Any]) -> Any:
         try:
             async for item in behavior(request, context):
                 yield item
@@ -128,7 +128,7 @@ class GrpcServer:
         self.health = HealthServicer()
         self.service_names = tuple(service_names)
         self.server = grpc.aio.server(
-            interceptors=[aio_server_interceptor(), ErrorInterceptor()],
+            interceptors=[aio_server_interceptor(), ErrorInterceptor()],  # type: ignore[no-untyped-call]
             options=[
                 ("grpc.keepalive_time_ms", 30_000),
                 ("grpc.http2.min_ping_interval_without_data_ms", 10_000),
@@ -165,7 +165,7 @@ class GrpcServer:
         await self.server.stop(grace_s)
 
 
-class ErrorTranslatingInterceptor(grpc.aio.UnaryUnaryClientInterceptor):  # type: ignore[misc]
+class ErrorTranslatingInterceptor(grpc.aio.UnaryUnaryClientInterceptor):  # type: ignore[type-arg]  # grpc-stubs generics
     """Raises the callee's typed SyncWatchError instead of a raw AioRpcError."""
 
     async def intercept_unary_unary(
@@ -185,6 +185,7 @@ def create_channel(target: str) -> grpc.aio.Channel:
     """A channel to a peer service (``<SVC>_GRPC_ADDR``) with retries, keepalive, tracing and typed errors."""
     from opentelemetry.instrumentation.grpc import aio_client_interceptors
 
+    interceptors: list[Any] = [*aio_client_interceptors(), ErrorTranslatingInterceptor()]  # type: ignore[no-untyped-call]
     return grpc.aio.insecure_channel(
         target,
         options=[
@@ -192,5 +193,5 @@ def create_channel(target: str) -> grpc.aio.Channel:
             ("grpc.enable_retries", 1),
             ("grpc.keepalive_time_ms", 30_000),
         ],
-        interceptors=[*aio_client_interceptors(), ErrorTranslatingInterceptor()],
+        interceptors=interceptors,
     )

@@ -125,4 +125,4 @@ def configure_logging(service: str, level: str = "INFO", fmt: str = "json") -> N
 
 def get_logger(name: str | None = None) -> structlog.stdlib.BoundLogger:
     """A structured logger; bind request-scoped values with structlog.contextvars."""
-    return structlog.stdlib.get_logger(name)  # type: ignore[no-any-return]
+    return structlog.stdlib.get_logger(name)

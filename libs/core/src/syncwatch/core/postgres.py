@@ -65,7 +65,11 @@ def _lock_key(schema: str) -> int:
     return zlib.crc32(f"syncwatch-migrations:{schema}".encode()) - 2**31
 
 
-async def migrate(conn: asyncpg.Connection, schema: str, migrations: list[Migration]) -> list[int]:
+async def migrate(
+    conn: asyncpg.Connection | asyncpg.pool.PoolConnectionProxy,
+    schema: str,
+    migrations: list[Migration],
+) -> list[int]:
     """Apply pending migrations in ``schema``; returns the versions applied now."""
     if not SCHEMA_NAME.match(schema):
         raise MigrationError(f"bad schema name {schema!r}")
