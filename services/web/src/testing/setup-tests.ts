@@ -1,0 +1,23 @@
+import '@testing-library/jest-dom/vitest';
+
+import { cleanup } from '@testing-library/react';
+import { MotionGlobalConfig } from 'framer-motion';
+import { afterEach, vi } from 'vitest';
+
+import { stubMatchMedia } from '@/testing/match-media';
+
+// Animations finish at once so exits and presence changes settle immediately in tests.
+MotionGlobalConfig.skipAnimations = true;
+
+// jsdom does not implement scrolling; React Router's <ScrollRestoration> calls it on navigation.
+window.scrollTo = () => undefined;
+
+stubMatchMedia();
+
+afterEach(() => {
+  cleanup();
+  window.localStorage.clear();
+  document.documentElement.className = '';
+  vi.unstubAllGlobals();
+  stubMatchMedia();
+});
