@@ -1,0 +1,36 @@
+"""The stack of `make dev`, started once for the e2e tests, on free ports and a temporary home."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+import pytest_asyncio
+
+from syncwatch.devstack.ports import free_port
+from syncwatch.devstack.stack import DevStack, StackConfig, wait_ready
+
+REPO = Path(__file__).resolve().parents[4]
+WEB_DIST = REPO / "services" / "web" / "dist"
+ARTIFACTS = REPO / "test-artifacts"
+
+
+@pytest_asyncio.fixture(scope="session")
+async def stack() -> AsyncIterator[DevStack]:
+    """The whole product with embedded PostgreSQL, Redis and NATS, ready."""
+    if not (WEB_DIST / "index.html").exists():
+        pytest.fail("the SPA is not built: run `make web` (make test does)")
+    home = Path(tempfile.mkdtemp(prefix="syncwatch-e2e-"))
+    home.chmod(0o755)
+    config = StackConfig(home=home, port=free_port(), web_dist=WEB_DIST)
+    dev = DevStack(config)
+    await dev.start()
+    try:
+        await wait_ready(dev, within_s=180)
+        yield dev
+    finally:
+        await dev.stop()
+        shutil.rmtree(home, ignore_errors=True)
