@@ -34,7 +34,7 @@ async def _wait(predicate, timeout: float = 10.0) -> None:
 
 
 async def test_same_msg_id_is_stored_once(bus) -> None:
-    event_bus, dep = bus
+    event_bus, _ = bus
     room = uuid.uuid4().hex
     subject = event_subject("room", room, "created")
     first = await event_bus.publish(subject, {"n": 1}, msg_id=f"created:{room}")
@@ -71,7 +71,8 @@ async def test_trace_context_travels_to_the_consumer(bus) -> None:
     await _wait(lambda: consumer.processed == 1)
     await consumer.stop()
     ((traceparent, consumer_trace),) = seen
-    assert traceparent is not None and trace_id in traceparent
+    assert traceparent is not None
+    assert trace_id in traceparent
     assert consumer_trace == trace_id
 
 
@@ -106,7 +107,8 @@ async def test_failing_handler_is_retried_then_parked(bus) -> None:
     assert attempts == [1, 2, 3]
     assert msgspec.json.decode(msg.data, type=Joined) == Joined(user="ann")
     assert msg.headers["Syncwatch-Error"] == "failed 3 times"
-    assert consumer.parked == 1 and consumer.processed == 0
+    assert consumer.parked == 1
+    assert consumer.processed == 0
 
 
 async def test_poison_message_is_parked_at_once(bus) -> None:

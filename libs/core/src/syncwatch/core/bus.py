@@ -223,7 +223,7 @@ class NatsDependency(Dependency):
         if self._nc is not None and not self._nc.is_closed:
             try:
                 await asyncio.wait_for(self._nc.drain(), 5)
-            except Exception:
+            except Exception:  # noqa: BLE001 - a dead server must not block shutdown
                 await self._nc.close()
 
 
@@ -306,7 +306,7 @@ class EventBus:
                     msgs = await sub.fetch(batch, timeout=fetch_timeout_s)
                 except TimeoutError:
                     continue
-                except Exception as exc:
+                except Exception as exc:  # noqa: BLE001 - NATS away: keep trying, visibly
                     log.warning("fetch failed", durable=durable, error=str(exc))
                     await asyncio.sleep(1)
                     continue
@@ -339,7 +339,7 @@ class EventBus:
                 await handler(event)
             except PoisonMessage as exc:
                 await self._park(consumer, msg, headers, str(exc))
-            except Exception as exc:
+            except Exception as exc:  # noqa: BLE001 - any handler failure means: try again later
                 log.warning(
                     "handler failed; will retry",
                     durable=consumer.durable,

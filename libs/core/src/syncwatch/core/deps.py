@@ -143,14 +143,14 @@ class DependencySupervisor:
             return {"status": "down", "error": state.last_error or "setting up"}
         try:
             await asyncio.wait_for(dep.check(), self._check_timeout_s)
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - any failure means not ready, reported as such
             return {"status": "down", "error": f"{type(exc).__name__}: {exc}".strip(": ")}
         return {"status": "up"}
 
     async def _run_extra(self, name: str, fn: Callable[[], Awaitable[None]]) -> dict[str, Any]:
         try:
             await asyncio.wait_for(fn(), self._check_timeout_s)
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - reported, never raised
             return {"status": "down", "error": f"{type(exc).__name__}: {exc}".strip(": ")}
         return {"status": "up"}
 

@@ -92,7 +92,7 @@ def _wrap_unary(behavior: Any, method: str) -> Any:
             return await behavior(request, context)
         except grpc.aio.AbortError:
             raise
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - mapped to a status, never leaked
             await _abort(context, exc, method)
 
     return wrapper
@@ -105,7 +105,7 @@ def _wrap_stream(behavior: Any, method: str) -> Any:
                 yield item
         except grpc.aio.AbortError:
             raise
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - mapped to a status, never leaked
             await _abort(context, exc, method)
 
     return wrapper

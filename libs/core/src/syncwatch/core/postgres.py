@@ -172,7 +172,7 @@ class PostgresDependency(Dependency):
         if self._pool is not None:
             try:
                 await self._pool.close()
-            except Exception:
+            except Exception:  # noqa: BLE001 - a dead server must not block shutdown
                 self._pool.terminate()
 
 
