@@ -65,8 +65,12 @@ def generate(out: Path) -> None:
 
 def same_tree(a: Path, b: Path) -> bool:
     """True when both trees hold the same files with the same bytes."""
-    files_a = {p.relative_to(a) for p in a.rglob("*") if p.is_file() and "__pycache__" not in p.parts}
-    files_b = {p.relative_to(b) for p in b.rglob("*") if p.is_file() and "__pycache__" not in p.parts}
+    files_a = {
+        p.relative_to(a) for p in a.rglob("*") if p.is_file() and "__pycache__" not in p.parts
+    }
+    files_b = {
+        p.relative_to(b) for p in b.rglob("*") if p.is_file() and "__pycache__" not in p.parts
+    }
     if files_a != files_b:
         return False
     return all(filecmp.cmp(a / f, b / f, shallow=False) for f in files_a)
