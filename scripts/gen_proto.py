@@ -22,6 +22,7 @@ from grpc_tools import protoc
 ROOT = Path(__file__).resolve().parent.parent
 PROTO_ROOT = ROOT / "proto"
 TARGET = ROOT / "libs" / "proto" / "src" / "syncwatch" / "proto"
+BIN = Path(sys.executable).parent
 HEADER = "# Generated from proto/ by scripts/gen_proto.py. Do not edit.\n"
 IMPORT = re.compile(r"^(from|import) syncwatch\.(?!proto\.)", re.MULTILINE)
 
@@ -40,6 +41,9 @@ def generate(out: Path) -> None:
                 f"-I{include}",
                 f"--python_out={scratch}",
                 f"--grpc_python_out={scratch}",
+                # The mypy-protobuf plugins sit beside this interpreter, maybe not on PATH.
+                f"--plugin=protoc-gen-mypy={BIN / 'protoc-gen-mypy'}",
+                f"--plugin=protoc-gen-mypy_grpc={BIN / 'protoc-gen-mypy_grpc'}",
                 f"--mypy_out={scratch}",
                 f"--mypy_grpc_out={scratch}",
                 *protos,
