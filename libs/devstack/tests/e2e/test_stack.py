@@ -107,3 +107,12 @@ async def test_losing_a_server_turns_ready_to_503_naming_it_then_recovers(
     # No service crashed or was restarted: the same processes recovered by themselves.
     assert {name: inst.pid for name, inst in stack.instances.items()} == pids
     assert {name: inst.restarts for name, inst in stack.instances.items()} == restarts
+
+
+async def test_foreign_origin_cannot_call_the_api(stack: DevStack) -> None:
+    async with _client(stack) as client:
+        foreign = await client.post("/api/rooms", json={}, headers={"Origin": "https://evil.example"})
+        own = await client.post("/api/rooms", json={}, headers={"Origin": stack.config.origin})
+    assert foreign.status_code == 403
+    assert foreign.headers["content-type"].startswith("application/problem+json")
+    assert own.status_code != 403

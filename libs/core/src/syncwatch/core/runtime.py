@@ -68,6 +68,18 @@ class ServiceSettings(msgspec.Struct, kw_only=True):
     ] = 10.0
 
 
+# The connection settings a service declares in its Settings, described once.
+DatabaseUrl = Annotated[
+    str, msgspec.Meta(description="PostgreSQL DSN; the service keeps its tables in its own schema.")
+]
+RedisUrl = Annotated[
+    str,
+    msgspec.Meta(
+        description="Redis URL without a database number: the service picks its logical databases."
+    ),
+]
+NatsUrl = Annotated[str, msgspec.Meta(description="NATS URL; JetStream must be enabled.")]
+
 S = TypeVar("S", bound=ServiceSettings)
 
 

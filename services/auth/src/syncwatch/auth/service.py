@@ -7,14 +7,17 @@ Its features arrive with their own issues; until then it serves health, metrics 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
-
-import msgspec
 
 from syncwatch.core.bus import NatsDependency, Stream
 from syncwatch.core.postgres import PostgresDependency
 from syncwatch.core.redisdb import RedisDb, RedisDependency
-from syncwatch.core.runtime import ServiceDefinition, ServiceSettings
+from syncwatch.core.runtime import (
+    DatabaseUrl,
+    NatsUrl,
+    RedisUrl,
+    ServiceDefinition,
+    ServiceSettings,
+)
 
 ENV_PREFIX = "AUTH_"
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -23,17 +26,9 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 class Settings(ServiceSettings, kw_only=True):
     """Settings of the auth service, from ``AUTH_*`` variables."""
 
-    database_url: Annotated[
-        str,
-        msgspec.Meta(description="PostgreSQL DSN; the service keeps its tables in its own schema."),
-    ]
-    redis_url: Annotated[
-        str,
-        msgspec.Meta(
-            description="Redis URL (without a database number: the service uses db4, db2)."
-        ),
-    ]
-    nats_url: Annotated[str, msgspec.Meta(description="NATS URL; JetStream must be enabled.")]
+    database_url: DatabaseUrl
+    redis_url: RedisUrl
+    nats_url: NatsUrl
 
 
 def build(settings: Settings) -> ServiceDefinition:

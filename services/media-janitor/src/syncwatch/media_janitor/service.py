@@ -7,13 +7,10 @@ Its features arrive with their own issues; until then it serves health, metrics 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
-
-import msgspec
 
 from syncwatch.core.bus import NatsDependency, Stream
 from syncwatch.core.postgres import PostgresDependency
-from syncwatch.core.runtime import ServiceDefinition, ServiceSettings
+from syncwatch.core.runtime import DatabaseUrl, NatsUrl, ServiceDefinition, ServiceSettings
 
 ENV_PREFIX = "MEDIA_JANITOR_"
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -22,11 +19,8 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 class Settings(ServiceSettings, kw_only=True):
     """Settings of the media-janitor service, from ``MEDIA_JANITOR_*`` variables."""
 
-    database_url: Annotated[
-        str,
-        msgspec.Meta(description="PostgreSQL DSN; the service keeps its tables in its own schema."),
-    ]
-    nats_url: Annotated[str, msgspec.Meta(description="NATS URL; JetStream must be enabled.")]
+    database_url: DatabaseUrl
+    nats_url: NatsUrl
 
 
 def build(settings: Settings) -> ServiceDefinition:

@@ -6,13 +6,9 @@ Its features arrive with their own issues; until then it serves health, metrics 
 
 from __future__ import annotations
 
-from typing import Annotated
-
-import msgspec
-
 from syncwatch.core.bus import NatsDependency
 from syncwatch.core.redisdb import RedisDb, RedisDependency
-from syncwatch.core.runtime import ServiceDefinition, ServiceSettings
+from syncwatch.core.runtime import NatsUrl, RedisUrl, ServiceDefinition, ServiceSettings
 
 ENV_PREFIX = "SIGNALING_"
 
@@ -20,11 +16,8 @@ ENV_PREFIX = "SIGNALING_"
 class Settings(ServiceSettings, kw_only=True):
     """Settings of the signaling service, from ``SIGNALING_*`` variables."""
 
-    redis_url: Annotated[
-        str,
-        msgspec.Meta(description="Redis URL (without a database number: the service uses db0)."),
-    ]
-    nats_url: Annotated[str, msgspec.Meta(description="NATS URL; JetStream must be enabled.")]
+    redis_url: RedisUrl
+    nats_url: NatsUrl
 
 
 def build(settings: Settings) -> ServiceDefinition:
