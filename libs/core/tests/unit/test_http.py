@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import msgspec
 from litestar import get, post
+from litestar.params import JSONBody
 from litestar.testing import TestClient
 
 from syncwatch.core import errors
@@ -31,7 +32,7 @@ def bug() -> None:
 
 
 @post("/api/test/echo", sync_to_thread=False)
-def echo(data: Body) -> Body:
+def echo(data: JSONBody[Body]) -> Body:
     return data
 
 
