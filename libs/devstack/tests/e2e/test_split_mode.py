@@ -38,7 +38,10 @@ async def test_gateway_replicas_on_shared_servers(infra) -> None:
     try:
         body = await wait_ready(stack, within_s=120)
         assert all(d["embedded"] is False for d in body["dependencies"].values())
-        assert await _gateway_states(stack) == ("up", {"sync-gateway-1": "up", "sync-gateway-2": "up"})
+        assert await _gateway_states(stack) == (
+            "up",
+            {"sync-gateway-1": "up", "sync-gateway-2": "up"},
+        )
 
         await stack.kill_instance("sync-gateway-2")
         status, instances = await _gateway_states(stack)

@@ -111,7 +111,9 @@ async def test_losing_a_server_turns_ready_to_503_naming_it_then_recovers(
 
 async def test_foreign_origin_cannot_call_the_api(stack: DevStack) -> None:
     async with _client(stack) as client:
-        foreign = await client.post("/api/rooms", json={}, headers={"Origin": "https://evil.example"})
+        foreign = await client.post(
+            "/api/rooms", json={}, headers={"Origin": "https://evil.example"}
+        )
         own = await client.post("/api/rooms", json={}, headers={"Origin": stack.config.origin})
     assert foreign.status_code == 403
     assert foreign.headers["content-type"].startswith("application/problem+json")

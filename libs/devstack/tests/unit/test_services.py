@@ -34,7 +34,12 @@ def test_missing_settings_stop_the_service_listing_each(name: str) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(kind.env_prefix)}
     env[f"{kind.env_prefix}HTTP_PORT"] = "not-a-port"
     proc = subprocess.run(
-        [sys.executable, "-m", kind.module], env=env, capture_output=True, text=True, timeout=60
+        [sys.executable, "-m", kind.module],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
     assert proc.returncode == 2
     assert f"{kind.env_prefix}NATS_URL is required" in proc.stderr

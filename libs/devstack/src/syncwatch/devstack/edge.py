@@ -11,9 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import re
 import time
-import uuid
 from collections.abc import Awaitable, Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from http import HTTPStatus
@@ -31,6 +29,8 @@ from prometheus_client import (
     generate_latest,
 )
 from yarl import URL
+
+from syncwatch.core.http import request_id
 
 __all__ = [
     "Edge",
@@ -94,7 +94,6 @@ UNSAFE_METHODS: Final = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 # Paths that belong to the backend: never answered with the SPA's index.html.
 RESERVED_PREFIXES: Final = ("/api", "/ws", "/media", "/health", "/metrics")
 # Safe to copy into logs and headers: no spaces, quotes or control characters.
-_REQUEST_ID_RE: Final = re.compile(r"[A-Za-z0-9._~:/+=@-]{1,128}")
 _PROBLEM_TYPE: Final = "application/problem+json"
 _SPA_SECURITY_HEADERS: Final = {
     "X-Content-Type-Options": "nosniff",
@@ -197,13 +196,6 @@ def origin_allowed(origin: str | None, allowed: Collection[str]) -> bool:
 def needs_origin_check(method: str, websocket_upgrade: bool) -> bool:
     """Whether the Origin allowlist applies: WebSocket upgrades and state-changing methods."""
     return websocket_upgrade or method.upper() in UNSAFE_METHODS
-
-
-def request_id(incoming: str | None) -> str:
-    """Keep a caller's ``X-Request-ID`` when it is a sane token, else make a new one."""
-    if incoming is not None and _REQUEST_ID_RE.fullmatch(incoming):
-        return incoming
-    return uuid.uuid4().hex
 
 
 def _connection_tokens(headers: Headers) -> set[str]:
