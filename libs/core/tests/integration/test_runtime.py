@@ -12,6 +12,10 @@ from syncwatch.devstack.ports import free_port
 
 pytestmark = pytest.mark.integration
 
+# Auth's own dependencies besides the three servers: its signing-key directory and the consumer
+# that stores the audit log.
+EXTRA_CHECKS = ("signing_keys", "audit_store")
+
 
 async def _ready(
     client: httpx.AsyncClient, want: int, down: str | None = None, timeout: float = 30.0
@@ -38,6 +42,7 @@ async def test_service_degrades_visibly_and_recovers(infra, tmp_path) -> None:
         database_url=infra.postgres_url,
         redis_url=redis.url,  # not started yet: the service must start anyway
         nats_url=infra.nats_url,
+        signing_key_dir=str(tmp_path / "keys"),
         shutdown_grace_s=0.5,
     )
     runner = ServiceRunner(build(settings))
@@ -53,7 +58,9 @@ async def test_service_degrades_visibly_and_recovers(infra, tmp_path) -> None:
             assert body == {
                 "service": "auth",
                 "status": "ready",
-                "checks": {n: {"status": "up"} for n in ("postgres", "redis", "nats")},
+                "checks": {
+                    n: {"status": "up"} for n in ("postgres", "redis", "nats", *EXTRA_CHECKS)
+                },
             }
 
             await redis.stop()
@@ -86,4 +93,5 @@ async def test_migrations_ran_in_the_service_schema(infra) -> None:
         versions = await conn.fetch("SELECT version FROM auth.schema_migrations")
     finally:
         await conn.close()
-    assert [r["version"] for r in versions] == [1]
+    assert [r["version"] for r in versions] == sorted(r["version"] for r in versions)
+    assert versions[0]["version"] == 1

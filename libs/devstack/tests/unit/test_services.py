@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 
+import msgspec
 import pytest
 
 from syncwatch.core.redisdb import RedisDb
@@ -14,7 +15,11 @@ from syncwatch.devstack.stack import SERVICES
 
 EXPECTED = {
     # service: (postgres schema or None, redis databases, streams)
-    "auth": ("auth", {RedisDb.SESSIONS, RedisDb.RATE_LIMITS}, {"AUDIT"}),
+    "auth": (
+        "auth",
+        {RedisDb.SESSIONS, RedisDb.RATE_LIMITS, RedisDb.LIVE},
+        {"AUDIT", "AUTH_EVENTS"},
+    ),
     "room": ("room", {RedisDb.RATE_LIMITS}, {"ROOM_EVENTS", "AUDIT"}),
     "sync-gateway": (None, {RedisDb.LIVE, RedisDb.RATE_LIMITS}, {"ROOM_EVENTS"}),
     "chat": ("chat", {RedisDb.RATE_LIMITS}, {"CHAT_EVENTS"}),
@@ -52,9 +57,11 @@ def test_missing_settings_stop_the_service_listing_each(name: str) -> None:
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_declared_dependencies(name: str) -> None:
     module = importlib.import_module(f"syncwatch.{name.replace('-', '_')}.service")
-    fields = module.Settings.__struct_fields__
-    urls = {f: f"{f}://x" for f in ("database_url", "redis_url", "nats_url") if f in fields}
-    definition = module.build(module.Settings(**urls))
+    # Every required setting gets a placeholder; connection URLs look like URLs.
+    required = {
+        f.name: f"{f.name}://x" for f in msgspec.structs.fields(module.Settings) if f.required
+    }
+    definition = module.build(module.Settings(**required))
     deps = {d.name: d for d in definition.dependencies}
     schema, redis_dbs, streams = EXPECTED[name]
     assert definition.name == name

@@ -3,5 +3,7 @@
 Modules: ``settings`` (environment), ``logs``, ``telemetry``, ``errors``, ``clock``, ``health``,
 ``http`` (Litestar app factory), ``grpc`` (server/channel helpers), ``bus`` (NATS/JetStream),
 ``postgres`` (pool and migrations), ``redisdb`` (one client per logical database), ``deps``
-(dependency supervision) and ``runtime`` (running a service end to end).
+(dependency supervision), ``runtime`` (running a service end to end), ``tokens`` (the access-token
+verifier every service uses), ``ratelimit`` (Redis rate limits and failure backoff), ``audit``
+(audit events on JetStream ``AUDIT``) and ``openapi`` (problem responses in OpenAPI schemas).
 """

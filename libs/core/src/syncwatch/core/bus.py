@@ -41,6 +41,7 @@ class Stream(enum.StrEnum):
     ROOM_EVENTS = "ROOM_EVENTS"
     CHAT_EVENTS = "CHAT_EVENTS"
     MEDIA_EVENTS = "MEDIA_EVENTS"
+    AUTH_EVENTS = "AUTH_EVENTS"
     AUDIT = "AUDIT"
     TRANSCODE_JOBS = "TRANSCODE_JOBS"
     PARKED = "PARKED"
@@ -76,6 +77,8 @@ STREAMS: Mapping[Stream, StreamSpec] = {
     Stream.ROOM_EVENTS: StreamSpec(Stream.ROOM_EVENTS, ("syncwatch.evt.room.>",)),
     Stream.CHAT_EVENTS: StreamSpec(Stream.CHAT_EVENTS, ("syncwatch.evt.chat.>",)),
     Stream.MEDIA_EVENTS: StreamSpec(Stream.MEDIA_EVENTS, ("syncwatch.evt.media.>",)),
+    # Session revocations (logout, password change): gateways close the sockets they name.
+    Stream.AUTH_EVENTS: StreamSpec(Stream.AUTH_EVENTS, ("syncwatch.evt.auth.>",), max_age_s=DAY_S),
     # The audit log's durable home is the auth service's table; the stream only has to outlive
     # an auth outage.
     Stream.AUDIT: StreamSpec(Stream.AUDIT, ("syncwatch.evt.audit.>",), max_age_s=30 * DAY_S),

@@ -242,6 +242,9 @@ class DevStack:
                 "PYTHONUNBUFFERED": "1",
             }
         )
+        if inst.kind.name == "auth":
+            # Signing keys are state: under the home, so a restart keeps everyone signed in.
+            env["AUTH_SIGNING_KEY_DIR"] = str(self.config.home / "auth" / "keys")
         return env
 
     def _routes(self) -> list[Route]:
