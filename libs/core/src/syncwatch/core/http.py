@@ -171,7 +171,9 @@ class HttpServer(uvicorn.Server):
         return contextlib.nullcontext()
 
 
-def http_server(app: Litestar, host: str, port: int) -> HttpServer:
+def http_server(
+    app: Litestar, host: str, port: int, trusted_proxies: Sequence[str] = ("127.0.0.1",)
+) -> HttpServer:
     """A uvicorn server for the app, logging through our handlers, no server header."""
     config = uvicorn.Config(
         app,
@@ -181,7 +183,8 @@ def http_server(app: Litestar, host: str, port: int) -> HttpServer:
         access_log=False,
         server_header=False,
         proxy_headers=True,
-        forwarded_allow_ips="127.0.0.1",
+        # X-Forwarded-For/-Proto are believed only from these peers (the edge, the Ingress).
+        forwarded_allow_ips=list(trusted_proxies),
         lifespan="on",
         ws_max_size=64 * 1024,
         ws_per_message_deflate=False,

@@ -45,6 +45,13 @@ class SharedSettings(msgspec.Struct, kw_only=True):
             description="Browser origins allowed to call the API and open /ws (comma-separated)."
         ),
     ] = msgspec.field(default_factory=list)
+    trusted_proxies: Annotated[
+        list[str],
+        msgspec.Meta(
+            description="Peers whose X-Forwarded-For/-Proto are believed: addresses or CIDR networks "
+            "of the edge or Ingress (comma-separated); client IPs for rate limits come from them."
+        ),
+    ] = msgspec.field(default_factory=lambda: ["127.0.0.1"])
 
 
 class ServiceSettings(msgspec.Struct, kw_only=True):
@@ -101,7 +108,9 @@ class ServiceDefinition:
 class ServiceRunner:
     """Starts and stops one service in the running event loop (also used by in-process tests)."""
 
-    def __init__(self, definition: ServiceDefinition) -> None:
+    def __init__(
+        self, definition: ServiceDefinition, *, trusted_proxies: Sequence[str] = ("127.0.0.1",)
+    ) -> None:
         self.definition = definition
         settings = definition.settings
         self.supervisor = DependencySupervisor(definition.dependencies)
@@ -112,7 +121,9 @@ class ServiceRunner:
             openapi_path=definition.openapi_path,
         )
         self.app.state.definition = definition
-        self.http: HttpServer = http_server(self.app, settings.http_host, settings.http_port)
+        self.http: HttpServer = http_server(
+            self.app, settings.http_host, settings.http_port, trusted_proxies
+        )
         self.grpc = GrpcServer(
             host=settings.grpc_host,
             port=settings.grpc_port,
@@ -158,9 +169,10 @@ class ServiceRunner:
         log.info("service stopped")
 
 
-async def serve(definition: ServiceDefinition) -> None:
+async def serve(definition: ServiceDefinition, shared: SharedSettings | None = None) -> None:
     """Run until SIGTERM or SIGINT, then stop gracefully."""
-    runner = ServiceRunner(definition)
+    shared = shared or SharedSettings()
+    runner = ServiceRunner(definition, trusted_proxies=shared.trusted_proxies)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -186,4 +198,4 @@ def run_main(
     configure_logging(name, shared.log_level, shared.log_format)
     setup_telemetry(name)
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(serve(build(settings)))
+        asyncio.run(serve(build(settings), shared))
