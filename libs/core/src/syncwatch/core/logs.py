@@ -89,7 +89,10 @@ def configure_logging(service: str, level: str = "INFO", fmt: str = "json") -> N
         redact_secrets,
     ]
     renderer: Any = (
-        structlog.dev.ConsoleRenderer(colors=sys.stderr.isatty())
+        # Plain tracebacks: the rich formatter would print local variables, passwords included.
+        structlog.dev.ConsoleRenderer(
+            colors=sys.stderr.isatty(), exception_formatter=structlog.dev.plain_traceback
+        )
         if fmt == "console"
         else structlog.processors.JSONRenderer()
     )
