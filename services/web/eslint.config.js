@@ -10,7 +10,7 @@ import reactRefresh from 'eslint-plugin-react-refresh';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
-const features = ['auth', 'home', 'room'];
+const features = ['auth', 'friends', 'home', 'profile', 'room'];
 
 export default tseslint.config(
   { ignores: ['dist', 'node_modules', 'coverage'] },

@@ -1,10 +1,14 @@
-import { render, screen } from '@testing-library/react';
+import { render, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
 import { createMemoryRouter, RouterProvider } from 'react-router';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 
 import { AppProvider } from '@/app/provider';
 import { routes } from '@/app/router';
+import { applySession } from '@/lib/session';
+import { SESSION_HINT_KEY, useSessionStore } from '@/stores/session-store';
 import { useToastStore } from '@/stores/toast-store';
+import { json, mockApi, noContent, sessionBody } from '@/testing/fetch-mock';
 
 function renderAt(path: string) {
   const router = createMemoryRouter(routes, { initialEntries: [path] });
@@ -15,6 +19,8 @@ function renderAt(path: string) {
   );
   return router;
 }
+
+const emptyFriends = () => json(200, { friends: [], incoming: [], outgoing: [], blocked: [] });
 
 beforeEach(() => {
   useToastStore.getState().clearToasts();
@@ -40,10 +46,10 @@ describe('routes', () => {
     expect(screen.getByRole('region', { name: 'Notifications' })).toBeInTheDocument();
   });
 
-  it('makes no request when a page loads', async () => {
+  it('makes no request when a page loads signed out', async () => {
     const fetchMock = vi.fn();
     vi.stubGlobal('fetch', fetchMock);
-    for (const path of ['/', '/login', '/register', '/r/ABCDEFGH', '/missing']) {
+    for (const path of ['/', '/login', '/register', '/r/ABCDEFGH', '/missing', '/profile', '/friends']) {
       renderAt(path);
       await screen.findAllByRole('heading', { level: 1 });
     }
@@ -67,5 +73,93 @@ describe('routes', () => {
     const router = renderAt('/r/abcd-efgh');
     expect(await screen.findByRole('heading', { level: 1, name: 'Room lobby' })).toBeInTheDocument();
     expect(router.state.location.pathname).toBe('/r/ABCDEFGH');
+  });
+});
+
+describe('protected routes', () => {
+  it.each(['/profile', '/friends'])('%s sends signed-out people to /login?next=%s', async (path) => {
+    const router = renderAt(path);
+    expect(await screen.findByRole('heading', { level: 1, name: 'Log in' })).toBeInTheDocument();
+    expect(`${router.state.location.pathname}${router.state.location.search}`).toBe(`/login?next=${path}`);
+  });
+
+  it('waits for the silent sign-in instead of redirecting', async () => {
+    useSessionStore.setState({ status: 'unknown' });
+    const router = renderAt('/profile');
+    expect(await screen.findByRole('status')).toHaveTextContent('Checking your session…');
+    expect(router.state.location.pathname).toBe('/profile');
+  });
+
+  it('shows the profile when signed in', async () => {
+    applySession(sessionBody());
+    renderAt('/profile');
+    expect(await screen.findByRole('heading', { level: 1, name: 'ann' })).toBeInTheDocument();
+    expect(screen.getByText('ann@example.com')).toBeInTheDocument();
+    expect(screen.getByText('Member since')).toBeInTheDocument();
+    expect(screen.getByRole('heading', { name: 'Change password' })).toBeInTheDocument();
+  });
+
+  it('shows the friends page when signed in', async () => {
+    mockApi({ 'GET /api/friends': emptyFriends });
+    applySession(sessionBody());
+    renderAt('/friends');
+    expect(await screen.findByRole('heading', { level: 1, name: 'Friends' })).toBeInTheDocument();
+  });
+
+  it('sends signed-in people away from log in, to ?next=', async () => {
+    mockApi({ 'GET /api/friends': emptyFriends });
+    applySession(sessionBody());
+    const router = renderAt('/login?next=/friends');
+    await waitFor(() => {
+      expect(router.state.location.pathname).toBe('/friends');
+    });
+  });
+});
+
+describe('header', () => {
+  it('offers log in and sign up while signed out', async () => {
+    renderAt('/');
+    const nav = (await screen.findAllByRole('navigation', { name: 'Main' }))[0] as HTMLElement;
+    expect(within(nav).getByRole('link', { name: 'Log in' })).toBeInTheDocument();
+    expect(within(nav).getByRole('link', { name: 'Sign up' })).toBeInTheDocument();
+    expect(screen.queryByTestId('user-menu')).not.toBeInTheDocument();
+  });
+
+  it('shows the avatar and name with a Profile / Friends / Sign out menu while signed in', async () => {
+    applySession(sessionBody());
+    const router = renderAt('/');
+    const trigger = await screen.findByTestId('user-menu');
+    expect(trigger).toHaveAccessibleName('Account menu for ann');
+    expect(trigger).toHaveTextContent('ann');
+    expect(screen.queryByRole('link', { name: 'Log in' })).not.toBeInTheDocument();
+
+    const user = userEvent.setup();
+    await user.click(trigger);
+    const menu = screen.getByRole('menu', { name: 'Account' });
+    expect(within(menu).getAllByRole('menuitem').map((item) => item.textContent)).toEqual([
+      'Profile',
+      'Friends',
+      'Sign out',
+    ]);
+    await user.click(within(menu).getByRole('menuitem', { name: 'Profile' }));
+    expect(router.state.location.pathname).toBe('/profile');
+  });
+
+  it('signs out from the menu', async () => {
+    const api = mockApi({ 'POST /api/auth/logout': () => noContent() });
+    applySession(sessionBody({ accessToken: 'bye' }));
+    const router = renderAt('/profile');
+    const user = userEvent.setup();
+    await user.click(await screen.findByTestId('user-menu'));
+    await user.click(screen.getByTestId('sign-out'));
+    await waitFor(() => {
+      expect(useSessionStore.getState().status).toBe('signed-out');
+    });
+    expect(api.calls('POST /api/auth/logout')[0]?.headers.Authorization).toBe('Bearer bye');
+    expect(window.localStorage.getItem(SESSION_HINT_KEY)).toBeNull();
+    await waitFor(() => {
+      expect(router.state.location.pathname).toBe('/');
+    });
+    expect(await screen.findByText('Signed out')).toBeInTheDocument();
   });
 });

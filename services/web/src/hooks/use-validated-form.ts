@@ -14,6 +14,9 @@ export interface FieldProps {
  * Client-side validation for small text forms. Errors appear on the first submit; after that
  * they update as the person types. A submit with errors focuses the first invalid field,
  * so screen readers read its message (wired through <Input>'s aria-describedby).
+ *
+ * Errors the server gives per field (`setServerErrors`) show the same way and go away as soon as
+ * that field is edited.
  */
 export function useValidatedForm<K extends string>(
   initialValues: Record<K, string>,
@@ -21,14 +24,23 @@ export function useValidatedForm<K extends string>(
 ) {
   const [values, setValues] = useState(initialValues);
   const [errors, setErrors] = useState<FieldErrors<K>>({});
+  const [serverErrors, setServerErrorsState] = useState<FieldErrors<K>>({});
   const [submitted, setSubmitted] = useState(false);
   const elements = useRef<Partial<Record<K, HTMLInputElement | null>>>({});
   const order = useRef(Object.keys(initialValues) as K[]);
+  const initial = useRef(initialValues);
+
+  const focusFirst = useCallback((found: FieldErrors<K>): boolean => {
+    const firstInvalid = order.current.find((name) => found[name] !== undefined);
+    if (firstInvalid === undefined) return false;
+    elements.current[firstInvalid]?.focus();
+    return true;
+  }, []);
 
   const field = (name: K): FieldProps => ({
     name,
     value: values[name],
-    error: errors[name] ?? null,
+    error: errors[name] ?? serverErrors[name] ?? null,
     ref: (element) => {
       elements.current[name] = element;
     },
@@ -36,6 +48,9 @@ export function useValidatedForm<K extends string>(
       const next = { ...values, [name]: event.target.value };
       setValues(next);
       if (submitted) setErrors(validate(next));
+      if (serverErrors[name] !== undefined) {
+        setServerErrorsState(({ [name]: _edited, ...rest }) => rest as FieldErrors<K>);
+      }
     },
   });
 
@@ -43,17 +58,31 @@ export function useValidatedForm<K extends string>(
     (onValid: (values: Record<K, string>) => void | Promise<void>) => (event: FormEvent<HTMLFormElement>) => {
       event.preventDefault();
       setSubmitted(true);
+      setServerErrorsState({});
       const found = validate(values);
       setErrors(found);
-      const firstInvalid = order.current.find((name) => found[name] !== undefined);
-      if (firstInvalid !== undefined) {
-        elements.current[firstInvalid]?.focus();
-        return;
-      }
+      if (focusFirst(found)) return;
       void onValid(values);
     },
-    [validate, values],
+    [validate, values, focusFirst],
   );
 
-  return { values, errors, field, handleSubmit };
+  /** Shows the server's per-field messages and focuses the first field that has one. */
+  const setServerErrors = useCallback(
+    (found: FieldErrors<K>) => {
+      setServerErrorsState(found);
+      focusFirst(found);
+    },
+    [focusFirst],
+  );
+
+  /** Back to the initial values, without messages (e.g. after a successful password change). */
+  const reset = useCallback(() => {
+    setValues(initial.current);
+    setErrors({});
+    setServerErrorsState({});
+    setSubmitted(false);
+  }, []);
+
+  return { values, errors: { ...serverErrors, ...errors }, field, handleSubmit, setServerErrors, reset };
 }

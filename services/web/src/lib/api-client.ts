@@ -1,105 +1,53 @@
-import { env } from '@/lib/env';
+import { ApiError, send, type HttpMethod } from '@/lib/http';
+import { freshAccessToken, refreshSession } from '@/lib/session';
+import { useSessionStore } from '@/stores/session-store';
 
-/** RFC 9457 problem details, the error body every SyncWatch service returns. */
-export interface ProblemDetails {
-  type?: string;
-  title?: string;
-  status?: number;
-  detail?: string;
-  instance?: string;
-  [extension: string]: unknown;
-}
-
-/**
- * A failed API call. `status` is 0 when no HTTP response arrived at all (offline,
- * connection refused, CORS), otherwise the response status.
- */
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly problem: ProblemDetails | null,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'ApiError';
-  }
-
-  /**
-   * True when the service behind the path is not there to answer: no response, a 404 for
-   * the endpoint itself, or a 5xx from the server or the proxy in front of it.
-   */
-  get isServiceUnavailable(): boolean {
-    return this.status === 0 || this.status === 404 || this.status >= 500;
-  }
-
-  /** The text to show a person: the problem's `detail`, else its `title`, else a generic line. */
-  get userMessage(): string {
-    return this.problem?.detail ?? this.problem?.title ?? this.message;
-  }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function toProblem(body: unknown): ProblemDetails | null {
-  if (!isRecord(body)) return null;
-  const problem: ProblemDetails = { ...body };
-  for (const key of ['type', 'title', 'detail', 'instance'] as const) {
-    if (key in body && typeof body[key] !== 'string') delete problem[key];
-  }
-  if ('status' in body && typeof body.status !== 'number') delete problem.status;
-  return problem;
-}
-
-async function readBody(response: Response): Promise<unknown> {
-  const text = await response.text();
-  if (text === '') return null;
-  const type = response.headers.get('content-type') ?? '';
-  if (!type.includes('json')) return text;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return text;
-  }
-}
+export { ApiError, type FieldError, type ProblemDetails } from '@/lib/http';
 
 export interface ApiRequestOptions {
-  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  method?: HttpMethod;
   body?: unknown;
   signal?: AbortSignal;
+  /**
+   * Send the signed-in user's access token and, on a 401 `auth_required`, refresh the session
+   * once and retry once. Default true; false for register and login, which carry credentials
+   * of their own (and whose 401 means wrong credentials, not an expired token).
+   */
+  auth?: boolean;
 }
 
 /**
- * Calls the SyncWatch REST API at `env.apiBaseUrl + path` with JSON in and out.
- * Resolves with the parsed body on 2xx; rejects with {@link ApiError} otherwise.
+ * A 401 whose `code` names the credentials in the request body (a wrong current password) is
+ * an answer about those, not about the access token; refreshing would not change it.
+ */
+const CREDENTIAL_CODES: ReadonlySet<string> = new Set(['invalid_credentials']);
+
+function isExpiredToken(error: unknown): error is ApiError {
+  return error instanceof ApiError && error.status === 401 && !CREDENTIAL_CODES.has(error.code ?? '');
+}
+
+const currentToken = (): string | null => useSessionStore.getState().accessToken;
+
+/**
+ * Calls the SyncWatch REST API at `env.apiBaseUrl + path` with JSON in and out (see `send` in
+ * http.ts for the wire details). Resolves with the parsed body on 2xx; rejects with
+ * {@link ApiError} otherwise. With `auth` (the default) a token about to expire is refreshed
+ * first, and a 401 for an expired or revoked access token gets exactly one refresh and one
+ * retry; a second 401 is the caller's.
  */
 export async function apiRequest<T>(path: string, options: ApiRequestOptions = {}): Promise<T> {
-  const { method = 'GET', body, signal } = options;
-  const headers: Record<string, string> = { Accept: 'application/json, application/problem+json' };
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  const { auth = true, ...request } = options;
+  if (!auth) return send<T>(path, request);
 
-  let response: Response;
+  const token = await freshAccessToken();
   try {
-    response = await fetch(`${env.apiBaseUrl}${path}`, {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-      credentials: 'same-origin',
-      signal,
-    });
+    return await send<T>(path, { ...request, token });
   } catch (error) {
-    if (error instanceof DOMException && error.name === 'AbortError') throw error;
-    throw new ApiError(0, null, 'Could not reach the server.');
+    if (token === null || !isExpiredToken(error)) throw error;
+    // Another call may already have renewed the token while this one was in flight.
+    const renewed = currentToken() !== token || (await refreshSession());
+    const next = currentToken();
+    if (!renewed || next === null) throw error;
+    return send<T>(path, { ...request, token: next });
   }
-
-  const parsed = await readBody(response);
-  if (!response.ok) {
-    throw new ApiError(
-      response.status,
-      toProblem(parsed),
-      `The server answered ${response.status}${response.statusText ? ` ${response.statusText}` : ''}.`,
-    );
-  }
-  return parsed as T;
 }

@@ -4,6 +4,8 @@ import { cleanup } from '@testing-library/react';
 import { MotionGlobalConfig } from 'framer-motion';
 import { afterEach, vi } from 'vitest';
 
+import { stopSession } from '@/lib/session';
+import { initialSessionState, useSessionStore } from '@/stores/session-store';
 import { stubMatchMedia } from '@/testing/match-media';
 
 // Animations finish at once so exits and presence changes settle immediately in tests.
@@ -16,7 +18,9 @@ stubMatchMedia();
 
 afterEach(() => {
   cleanup();
+  stopSession();
   window.localStorage.clear();
+  useSessionStore.setState(initialSessionState());
   document.documentElement.className = '';
   vi.unstubAllGlobals();
   stubMatchMedia();

@@ -4,11 +4,13 @@ import { Menu } from 'lucide-react';
 
 import { ThemeToggle } from '@/components/layout/theme-toggle';
 import { Logo } from '@/components/layout/logo';
+import { UserMenu } from '@/components/layout/user-menu';
 import { Button } from '@/components/ui/button';
 import { buttonStyles } from '@/components/ui/button-styles';
 import { Dialog } from '@/components/ui/dialog';
 import { GlassPanel } from '@/components/ui/glass-panel';
 import { cn } from '@/lib/cn';
+import { useSessionStore } from '@/stores/session-store';
 
 const navLinkClass = ({ isActive }: { isActive: boolean }): string =>
   cn(
@@ -24,8 +26,16 @@ const mobileLinkClass = ({ isActive }: { isActive: boolean }): string =>
     isActive ? 'bg-accent/10 text-accent-text' : 'text-fg hover:bg-fg/[0.05]',
   );
 
+/**
+ * Signed out: Home, Log in, Sign up (in the menu dialog on phones). Signed in: Home and the
+ * account menu (avatar, name; Profile, Friends, Sign out), on phones too. While the silent
+ * sign-in of a page load runs, a placeholder holds the account menu's place.
+ */
 export function AppHeader() {
   const [menuOpen, setMenuOpen] = useState(false);
+  const status = useSessionStore((state) => state.status);
+  const user = useSessionStore((state) => state.user);
+  const signedIn = status === 'signed-in' && user !== null;
   const closeMenu = (): void => {
     setMenuOpen(false);
   };
@@ -49,32 +59,47 @@ export function AppHeader() {
             <NavLink to="/" end className={navLinkClass}>
               Home
             </NavLink>
-            <NavLink to="/login" className={navLinkClass}>
-              Log in
-            </NavLink>
-            <Link to="/register" className={buttonStyles({ size: 'sm', className: 'ml-1' })}>
-              Sign up
-            </Link>
+            {signedIn && (
+              <NavLink to="/friends" className={navLinkClass}>
+                Friends
+              </NavLink>
+            )}
+            {status === 'signed-out' && (
+              <>
+                <NavLink to="/login" className={navLinkClass}>
+                  Log in
+                </NavLink>
+                <Link to="/register" className={buttonStyles({ size: 'sm', className: 'ml-1' })}>
+                  Sign up
+                </Link>
+              </>
+            )}
           </nav>
           <span className="mx-1 hidden h-6 w-px bg-line md:block" aria-hidden="true" />
           <ThemeToggle />
-          <Button
-            variant="ghost"
-            size="icon"
-            className="md:hidden"
-            aria-label="Open menu"
-            aria-haspopup="dialog"
-            aria-expanded={menuOpen}
-            onClick={() => {
-              setMenuOpen(true);
-            }}
-          >
-            <Menu aria-hidden="true" className="h-5 w-5" />
-          </Button>
+          {signedIn && <UserMenu user={user} />}
+          {status === 'unknown' && (
+            <span aria-hidden="true" className="mx-1 h-8 w-8 animate-pulse rounded-full bg-fg/[0.08]" />
+          )}
+          {status === 'signed-out' && (
+            <Button
+              variant="ghost"
+              size="icon"
+              className="md:hidden"
+              aria-label="Open menu"
+              aria-haspopup="dialog"
+              aria-expanded={menuOpen}
+              onClick={() => {
+                setMenuOpen(true);
+              }}
+            >
+              <Menu aria-hidden="true" className="h-5 w-5" />
+            </Button>
+          )}
         </div>
       </GlassPanel>
 
-      <Dialog open={menuOpen} onClose={closeMenu} title="Menu">
+      <Dialog open={menuOpen && status === 'signed-out'} onClose={closeMenu} title="Menu">
         <nav aria-label="Main" className="flex flex-col gap-1">
           <NavLink to="/" end className={mobileLinkClass} onClick={closeMenu}>
             Home

@@ -34,6 +34,11 @@ export interface DialogProps {
   children?: ReactNode;
   /** Focused when the dialog opens; defaults to the first focusable element inside it. */
   initialFocusRef?: RefObject<HTMLElement | null>;
+  /**
+   * Focus target on close when the opener is gone (e.g. the row whose menu opened the dialog was
+   * removed by the dialog's action). Without it focus would fall back to the page body.
+   */
+  fallbackFocus?: () => HTMLElement | null;
   className?: string;
 }
 
@@ -49,12 +54,22 @@ export function Dialog({ open, ...rest }: DialogProps) {
   );
 }
 
-function DialogContent({ onClose, title, description, children, initialFocusRef, className }: Omit<DialogProps, 'open'>) {
+function DialogContent({
+  onClose,
+  title,
+  description,
+  children,
+  initialFocusRef,
+  fallbackFocus,
+  className,
+}: Omit<DialogProps, 'open'>) {
   const panelRef = useRef<HTMLDivElement>(null);
   const onCloseRef = useRef(onClose);
+  const fallbackFocusRef = useRef(fallbackFocus);
   useEffect(() => {
     onCloseRef.current = onClose;
-  }, [onClose]);
+    fallbackFocusRef.current = fallbackFocus;
+  }, [onClose, fallbackFocus]);
   const titleId = useId();
   const descriptionId = useId();
 
@@ -68,6 +83,7 @@ function DialogContent({ onClose, title, description, children, initialFocusRef,
     }
     return () => {
       if (opener?.isConnected) opener.focus();
+      else fallbackFocusRef.current?.()?.focus();
     };
     // Only on mount/unmount: a later change of the ref must not steal focus again.
     // eslint-disable-next-line react-hooks/exhaustive-deps

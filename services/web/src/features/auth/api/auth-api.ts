@@ -1,9 +1,11 @@
 import { apiRequest } from '@/lib/api-client';
+import type { SessionResponse } from '@/lib/auth-types';
 
-/** Endpoints of spec §5.1 served by the auth service. */
+/** Register and log in (docs/api/auth.md). Refresh, logout and the session itself: `src/lib/session.ts`. */
 
 export interface LoginInput {
-  email: string;
+  /** The email or the username. */
+  login: string;
   password: string;
 }
 
@@ -13,10 +15,10 @@ export interface RegisterInput {
   password: string;
 }
 
-export function login(input: LoginInput): Promise<unknown> {
-  return apiRequest<unknown>('/auth/login', { method: 'POST', body: input });
+export function login(input: LoginInput): Promise<SessionResponse> {
+  return apiRequest<SessionResponse>('/auth/login', { method: 'POST', body: input, auth: false });
 }
 
-export function register(input: RegisterInput): Promise<unknown> {
-  return apiRequest<unknown>('/auth/register', { method: 'POST', body: input });
+export function register(input: RegisterInput): Promise<SessionResponse> {
+  return apiRequest<SessionResponse>('/auth/register', { method: 'POST', body: input, auth: false });
 }

@@ -1,20 +1,27 @@
 import { render, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { MemoryRouter, Route, Routes } from 'react-router';
+import { MemoryRouter, Route, Routes, useLocation } from 'react-router';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 
 import { Toaster } from '@/components/ui/toast';
-import { LoginForm } from '@/features/auth/components/login-form';
+import { INVALID_CREDENTIALS_MESSAGE, LoginForm } from '@/features/auth/components/login-form';
 import { RegisterForm } from '@/features/auth/components/register-form';
+import { SESSION_HINT_KEY, useSessionStore } from '@/stores/session-store';
 import { useToastStore } from '@/stores/toast-store';
+import { json, mockApi, problem, sessionBody } from '@/testing/fetch-mock';
 
-function renderAt(path: '/login' | '/register') {
+function Where() {
+  const location = useLocation();
+  return <p>At {`${location.pathname}${location.search}`}</p>;
+}
+
+function renderAt(path: string) {
   render(
     <MemoryRouter initialEntries={[path]}>
       <Routes>
         <Route path="/login" element={<LoginForm />} />
         <Route path="/register" element={<RegisterForm />} />
-        <Route path="/" element={<p>Home page</p>} />
+        <Route path="*" element={<Where />} />
       </Routes>
       <Toaster />
     </MemoryRouter>,
@@ -34,9 +41,9 @@ function respond(status: number, body?: unknown, contentType = 'application/prob
   return fetchMock;
 }
 
-async function fillLogin(email = 'ada@example.com', password = 'correct horse') {
+async function fillLogin(login = 'ada@example.com', password = 'correct horse') {
   const user = userEvent.setup();
-  await user.type(screen.getByRole('textbox', { name: 'Email' }), email);
+  await user.type(screen.getByRole('textbox', { name: 'Email or username' }), login);
   await user.type(screen.getByLabelText('Password'), password);
   await user.click(screen.getByRole('button', { name: 'Log in' }));
   return user;
@@ -52,40 +59,52 @@ describe('LoginForm', () => {
     renderAt('/login');
     await userEvent.click(screen.getByRole('button', { name: 'Log in' }));
 
-    const email = screen.getByRole('textbox', { name: 'Email' });
-    expect(email).toHaveAttribute('aria-invalid', 'true');
-    expect(email).toHaveAccessibleDescription('Enter your email address.');
-    expect(email).toHaveFocus();
+    const login = screen.getByRole('textbox', { name: 'Email or username' });
+    expect(login).toHaveAttribute('aria-invalid', 'true');
+    expect(login).toHaveAccessibleDescription('Enter your email or username.');
+    expect(login).toHaveFocus();
     expect(screen.getByLabelText('Password')).toHaveAccessibleDescription('Enter your password.');
     expect(fetchMock).not.toHaveBeenCalled();
   });
 
-  it('posts the credentials to /api/auth/login', async () => {
-    const fetchMock = respond(401, { title: 'Unauthorized', detail: 'Wrong email or password.' });
+  it('posts {login, password} to /api/auth/login', async () => {
+    const api = mockApi({ 'POST /api/auth/login': () => problem(401, 'invalid_credentials') });
     renderAt('/login');
-    await fillLogin();
-    expect(fetchMock).toHaveBeenCalledWith(
-      '/api/auth/login',
-      expect.objectContaining({
-        method: 'POST',
-        body: JSON.stringify({ email: 'ada@example.com', password: 'correct horse' }),
-      }),
-    );
+    await fillLogin('  ann  ', ' pass word ');
+    expect(api.requests[0]).toMatchObject({
+      method: 'POST',
+      path: '/api/auth/login',
+      body: { login: 'ann', password: ' pass word ' },
+    });
   });
 
-  it('shows the problem detail of a refused login', async () => {
-    respond(401, { title: 'Unauthorized', detail: 'Wrong email or password.' });
+  it('shows one generic message for invalid_credentials, whatever the detail says', async () => {
+    respond(401, { title: 'Unauthorized', detail: 'No such user', code: 'invalid_credentials' });
     renderAt('/login');
     await fillLogin();
-    expect(await screen.findByRole('alert')).toHaveTextContent('Wrong email or password.');
-    expect(screen.queryByText('Home page')).not.toBeInTheDocument();
+    expect(await screen.findByRole('alert')).toHaveTextContent(INVALID_CREDENTIALS_MESSAGE);
+    expect(screen.queryByText(/No such user/)).not.toBeInTheDocument();
+    expect(screen.queryByText(/^At /)).not.toBeInTheDocument();
   });
 
-  it('falls back to the problem title', async () => {
-    respond(429, { title: 'Too many attempts' });
+  it('says how long to wait when throttled', async () => {
+    mockApi({ 'POST /api/auth/login': () => problem(429, 'rate_limited', { retryAfter: 30 }, { 'Retry-After': '30' }) });
     renderAt('/login');
     await fillLogin();
-    expect(await screen.findByRole('alert')).toHaveTextContent('Too many attempts');
+    expect(await screen.findByRole('alert')).toHaveTextContent('Too many attempts, try again in 30 s.');
+  });
+
+  it('puts errors[] on the fields they name', async () => {
+    mockApi({
+      'POST /api/auth/login': () =>
+        problem(400, 'invalid_request', { errors: [{ field: 'password', message: 'Password is too long.' }] }),
+    });
+    renderAt('/login');
+    await fillLogin();
+    await waitFor(() => {
+      expect(screen.getByLabelText('Password')).toHaveAccessibleDescription('Password is too long.');
+    });
+    expect(screen.getByLabelText('Password')).toHaveFocus();
   });
 
   it.each([404, 502, 503])('says the service is not available on %i, without pretending', async (status) => {
@@ -94,7 +113,7 @@ describe('LoginForm', () => {
     await fillLogin();
     expect(await screen.findByText('Logging in is not available yet')).toBeInTheDocument();
     expect(screen.queryByRole('alert')).not.toBeInTheDocument();
-    expect(screen.queryByText('Home page')).not.toBeInTheDocument();
+    expect(screen.queryByText(/^At /)).not.toBeInTheDocument();
   });
 
   it('says the service is not available when the network fails', async () => {
@@ -107,48 +126,106 @@ describe('LoginForm', () => {
     expect(await screen.findByText('Logging in is not available yet')).toBeInTheDocument();
   });
 
-  it('only reports success on a 2xx', async () => {
-    respond(200, { accessToken: 'x' }, 'application/json');
+  it('signs in and goes home on success', async () => {
+    mockApi({ 'POST /api/auth/login': () => json(200, sessionBody({ accessToken: 'fresh' })) });
     renderAt('/login');
     await fillLogin();
-    expect(await screen.findByText('Home page')).toBeInTheDocument();
+    expect(await screen.findByText('At /')).toBeInTheDocument();
     expect(screen.getByText('Logged in')).toBeInTheDocument();
+    expect(useSessionStore.getState()).toMatchObject({ status: 'signed-in', accessToken: 'fresh' });
+    expect(window.localStorage.getItem(SESSION_HINT_KEY)).toBe('1');
+  });
+
+  it('goes on to a safe ?next= path', async () => {
+    mockApi({ 'POST /api/auth/login': () => json(200, sessionBody()) });
+    renderAt('/login?next=/friends');
+    await fillLogin();
+    expect(await screen.findByText('At /friends')).toBeInTheDocument();
+  });
+
+  it('ignores a ?next= that leaves the site', async () => {
+    mockApi({ 'POST /api/auth/login': () => json(200, sessionBody()) });
+    renderAt('/login?next=//evil.example/x');
+    await fillLogin();
+    expect(await screen.findByText('At /')).toBeInTheDocument();
   });
 });
 
 describe('RegisterForm', () => {
-  async function fillRegister(overrides: Partial<Record<'email' | 'username' | 'password' | 'confirm', string>> = {}) {
+  async function fillRegister(overrides: Partial<Record<'email' | 'username' | 'password', string>> = {}) {
     const user = userEvent.setup();
     await user.type(screen.getByRole('textbox', { name: 'Email' }), overrides.email ?? 'ada@example.com');
     await user.type(screen.getByRole('textbox', { name: 'Username' }), overrides.username ?? 'ada');
     await user.type(screen.getByLabelText('Password'), overrides.password ?? 'a long passphrase');
-    await user.type(screen.getByLabelText('Confirm password'), overrides.confirm ?? 'a long passphrase');
     await user.click(screen.getByRole('button', { name: 'Create account' }));
   }
 
   it('checks every field', async () => {
     const fetchMock = respond(500);
     renderAt('/register');
-    await fillRegister({ email: 'nope', username: 'a', password: 'short', confirm: 'other' });
+    await fillRegister({ email: 'nope', username: 'a', password: 'short' });
     expect(screen.getByRole('textbox', { name: 'Email' })).toHaveAccessibleDescription(/name@example.com/);
     expect(screen.getByRole('textbox', { name: 'Username' })).toHaveAccessibleDescription(/3–32 letters/);
     expect(screen.getByLabelText('Password')).toHaveAccessibleDescription(/at least 8 characters/i);
-    expect(screen.getByLabelText('Confirm password')).toHaveAccessibleDescription('The passwords do not match.');
     expect(fetchMock).not.toHaveBeenCalled();
   });
 
-  it('posts to /api/auth/register and shows a conflict', async () => {
-    const fetchMock = respond(409, { title: 'Conflict', detail: 'That username is taken.' });
+  it('counts the password length as people type', async () => {
+    renderAt('/register');
+    const password = screen.getByLabelText('Password');
+    expect(password).toHaveAccessibleDescription('8–128 characters. A long passphrase is best.');
+    await userEvent.type(password, 'abc');
+    expect(password).toHaveAccessibleDescription('3 of at least 8 characters: 5 more to go.');
+    await userEvent.type(password, 'defgh');
+    expect(password).toHaveAccessibleDescription('8 characters. Long enough.');
+  });
+
+  it('posts to /api/auth/register and puts username_taken on the username', async () => {
+    const api = mockApi({ 'POST /api/auth/register': () => problem(409, 'username_taken') });
     renderAt('/register');
     await fillRegister();
-    expect(await screen.findByRole('alert')).toHaveTextContent('That username is taken.');
-    expect(fetchMock).toHaveBeenCalledWith(
-      '/api/auth/register',
-      expect.objectContaining({
-        method: 'POST',
-        body: JSON.stringify({ email: 'ada@example.com', username: 'ada', password: 'a long passphrase' }),
-      }),
-    );
+    const username = screen.getByRole('textbox', { name: 'Username' });
+    await waitFor(() => {
+      expect(username).toHaveAccessibleDescription(/That username is taken/);
+    });
+    expect(username).toHaveFocus();
+    expect(api.requests[0]).toMatchObject({
+      path: '/api/auth/register',
+      body: { email: 'ada@example.com', username: 'ada', password: 'a long passphrase' },
+    });
+  });
+
+  it('puts email_taken on the email, and clears it when the email is edited', async () => {
+    mockApi({ 'POST /api/auth/register': () => problem(409, 'email_taken') });
+    renderAt('/register');
+    await fillRegister();
+    const email = screen.getByRole('textbox', { name: 'Email' });
+    await waitFor(() => {
+      expect(email).toHaveAccessibleDescription(/already exists/);
+    });
+    await userEvent.type(email, 'x');
+    expect(email).not.toHaveAttribute('aria-invalid');
+  });
+
+  it('shows the common-password message on the password field', async () => {
+    mockApi({
+      'POST /api/auth/register': () =>
+        problem(400, 'invalid_request', { errors: [{ field: 'password', message: 'This password is too common.' }] }),
+    });
+    renderAt('/register');
+    await fillRegister({ password: 'password1' });
+    await waitFor(() => {
+      expect(screen.getByLabelText('Password')).toHaveAccessibleDescription(/This password is too common\./);
+    });
+  });
+
+  it('signs the new account in and lands on the home page', async () => {
+    mockApi({ 'POST /api/auth/register': () => json(201, sessionBody({ accessToken: 'new-account' })) });
+    renderAt('/register');
+    await fillRegister();
+    expect(await screen.findByText('At /')).toBeInTheDocument();
+    expect(screen.getByText('Account created')).toBeInTheDocument();
+    expect(useSessionStore.getState()).toMatchObject({ status: 'signed-in', accessToken: 'new-account' });
   });
 
   it('says the service is not available on 404', async () => {
@@ -164,7 +241,7 @@ describe('RegisterForm', () => {
     renderAt('/register');
     const password = screen.getByLabelText('Password');
     expect(password).toHaveAttribute('type', 'password');
-    await userEvent.click(screen.getAllByRole('button', { name: 'Show password' })[0] as HTMLElement);
+    await userEvent.click(screen.getByRole('button', { name: 'Show password' }));
     expect(password).toHaveAttribute('type', 'text');
   });
 });
