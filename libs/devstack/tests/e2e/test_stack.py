@@ -55,11 +55,11 @@ async def test_unknown_api_path_is_a_problem_document(stack: DevStack) -> None:
 
 
 async def test_service_health_is_reachable_through_its_route(stack: DevStack) -> None:
-    # /api/rooms is routed to the room service, which has no rooms API yet: a typed 404 from it.
+    # /api/rooms is routed to the room service: an unknown code is its typed 404.
     async with _client(stack) as client:
         resp = await client.get("/api/rooms/ABCDEFGH")
     assert resp.status_code == 404
-    assert resp.json()["code"] == "not_found"
+    assert resp.json()["code"] == "room_not_found"
     assert resp.headers["x-request-id"]
 
 

@@ -20,7 +20,7 @@ EXPECTED = {
         {RedisDb.SESSIONS, RedisDb.RATE_LIMITS, RedisDb.LIVE},
         {"AUDIT", "AUTH_EVENTS"},
     ),
-    "room": ("room", {RedisDb.RATE_LIMITS}, {"ROOM_EVENTS", "AUDIT"}),
+    "room": ("room", {RedisDb.SESSIONS, RedisDb.RATE_LIMITS}, {"ROOM_EVENTS", "AUDIT"}),
     "sync-gateway": (None, {RedisDb.LIVE, RedisDb.RATE_LIMITS}, {"ROOM_EVENTS"}),
     "chat": ("chat", {RedisDb.RATE_LIMITS}, {"CHAT_EVENTS"}),
     "signaling": (None, {RedisDb.LIVE}, set()),

@@ -91,6 +91,30 @@ def _on_validation_error(
     return problem_response(errors.InvalidRequest(str(exc.detail), extra=extra), request.url.path)
 
 
+_MISSING_FIELD = re.compile(r"missing required field `(?P<field>[^`]+)`")
+
+
+def on_validation_error(request: Request[Any, Any, Any], exc: ValidationException) -> Response[Any]:
+    """A body that does not parse: 400 with ``errors: [{field, message}]`` (the REST contracts' form).
+
+    Services install it on their API router; a missing field is named instead of the whole body.
+    """
+    found = []
+    for item in exc.extra if isinstance(exc.extra, list) else []:
+        if isinstance(item, dict):
+            message = str(item.get("message"))
+            field = str(item.get("key") or "")
+            missing = _MISSING_FIELD.search(message)
+            if missing:
+                field, message = missing["field"], "required"
+            found.append({"field": field, "message": message})
+    err = errors.InvalidRequest(
+        found[0]["message"] if found else str(exc.detail),
+        extra={"errors": found} if found else None,
+    )
+    return problem_response(err, request.url.path)
+
+
 def _on_http_exception(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
     cls = _BY_STATUS.get(exc.status_code, errors.Internal)
     err = cls(str(exc.detail) if cls is not errors.Internal else None)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import secrets
 import signal
 import sys
 import time
@@ -245,7 +246,20 @@ class DevStack:
         if inst.kind.name == "auth":
             # Signing keys are state: under the home, so a restart keeps everyone signed in.
             env["AUTH_SIGNING_KEY_DIR"] = str(self.config.home / "auth" / "keys")
+        if inst.kind.name == "room":
+            env["ROOM_AUTH_GRPC_ADDR"] = peers["AUTH_GRPC_ADDR"]
+            env["ROOM_GUEST_TOKEN_SECRET_FILE"] = str(self._room_guest_secret())
         return env
+
+    def _room_guest_secret(self) -> Path:
+        """The room service's guest-token secret: made once under the home, kept across restarts."""
+        path = self.config.home / "room" / "guest-token.secret"
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as f:
+                f.write(secrets.token_urlsafe(48))
+        return path
 
     def _routes(self) -> list[Route]:
         routes = []

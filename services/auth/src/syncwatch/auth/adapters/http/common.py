@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from litestar import Request, Response
 from litestar.datastructures import Cookie
-from litestar.exceptions import ValidationException
 
 from syncwatch.auth.accounts import Client, IssuedSession
 from syncwatch.auth.adapters.http.schemas import Session, TokenDelivery, User
-from syncwatch.core import errors
-from syncwatch.core.http import problem_response
+from syncwatch.core.http import on_validation_error
+
+__all__ = ["on_validation_error"]
 
 REFRESH_COOKIE = "sw_refresh"
-_MISSING_FIELD = re.compile(r"missing required field `(?P<field>[^`]+)`")
 REFRESH_COOKIE_PATH = "/api/auth"
 
 
@@ -23,25 +21,6 @@ def client_of(request: Request[Any, Any, Any]) -> Client:
     """The caller's address (uvicorn resolves trusted proxies' X-Forwarded-For) and user agent."""
     host = request.client.host if request.client else "unknown"
     return Client(ip=host, user_agent=request.headers.get("user-agent", ""))
-
-
-def on_validation_error(request: Request[Any, Any, Any], exc: ValidationException) -> Response[Any]:
-    """A body that does not parse: 400 with ``errors: [{field, message}]`` as the contract says."""
-    found = []
-    for item in exc.extra if isinstance(exc.extra, list) else []:
-        if isinstance(item, dict):
-            message = str(item.get("message"))
-            field = str(item.get("key") or "")
-            # A missing field is reported on the body as a whole; name the field instead.
-            missing = _MISSING_FIELD.search(message)
-            if missing:
-                field, message = missing["field"], "required"
-            found.append({"field": field, "message": message})
-    err = errors.InvalidRequest(
-        found[0]["message"] if found else str(exc.detail),
-        extra={"errors": found} if found else None,
-    )
-    return problem_response(err, request.url.path)
 
 
 def _cookie(request: Request[Any, Any, Any], value: str, max_age: int) -> Cookie:
