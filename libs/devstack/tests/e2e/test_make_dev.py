@@ -52,16 +52,20 @@ class Launched:
         async for line in self.proc.stdout:
             self.output += line.decode(errors="replace")
 
-    async def ready(self, timeout: float = 180) -> dict:
-        async with httpx.AsyncClient(timeout=5) as client, asyncio.timeout(timeout):
-            while True:
+    async def ready(self, within_s: float = 180) -> dict:
+        last: object = None
+        async with httpx.AsyncClient(timeout=5) as client:
+            deadline = asyncio.get_running_loop().time() + within_s
+            while asyncio.get_running_loop().time() < deadline:
                 try:
                     resp = await client.get(f"http://127.0.0.1:{self.port}/health/ready")
                     if resp.status_code == 200:
                         return resp.json()
-                except httpx.HTTPError:
-                    pass
+                    last = resp.json()
+                except httpx.HTTPError as exc:
+                    last = exc
                 await asyncio.sleep(0.5)
+        pytest.fail(f"not ready after {within_s}s: {last}\n--- launcher output ---\n{self.output}")
 
     def descendants(self) -> list[psutil.Process]:
         assert self.proc

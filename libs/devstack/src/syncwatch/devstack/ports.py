@@ -4,22 +4,49 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import secrets
 import socket
+from pathlib import Path
 
 __all__ = ["free_port", "port_is_free", "wait_for_port"]
 
 
-def free_port(host: str = "127.0.0.1") -> int:
-    """Return a TCP port on ``host`` that nothing listens on right now.
+# Ports already handed out by this process: two services must never be given the same one.
+_handed_out: set[int] = set()
 
-    The kernel picks it (bind to port 0); the socket is closed before returning, so another
-    process could in principle take the port first. That race is acceptable for a dev stack and
-    for tests, and every caller fails loudly if its server then cannot bind.
+
+def _ephemeral_range() -> tuple[int, int]:
+    try:
+        low, high = Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()
+        return int(low), int(high)
+    except (OSError, ValueError):
+        return 32768, 60999
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    """Return a TCP port on ``host`` that nothing listens on right now and that this process has
+    not handed out before.
+
+    Ports come from below the kernel's ephemeral range when there is room there: ports picked by
+    the kernel (bind to port 0) come from that range, which every outgoing connection also draws
+    from, so one of the stack's many client connections could take a port before its server
+    binds it. The port is only reserved by convention; every caller fails loudly if its server then
+    cannot bind.
     """
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((host, 0))
-        port: int = sock.getsockname()[1]
-        return port
+    low, _ = _ephemeral_range()
+    if low > 11_000:
+        for _ in range(200):
+            port = secrets.randbelow(low - 10_000) + 10_000
+            if port not in _handed_out and port_is_free(host, port):
+                _handed_out.add(port)
+                return port
+    while True:
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+            sock.bind((host, 0))
+            port = int(sock.getsockname()[1])
+        if port not in _handed_out:
+            _handed_out.add(port)
+            return port
 
 
 def port_is_free(host: str, port: int) -> bool:
