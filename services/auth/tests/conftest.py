@@ -9,7 +9,6 @@ their own test. Every test uses fresh users and client IPs (``X-Forwarded-For``,
 from __future__ import annotations
 
 import asyncio
-import itertools
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -24,10 +23,10 @@ from syncwatch.auth.service import Settings, build
 from syncwatch.core.clock import ManualClock
 from syncwatch.core.runtime import ServiceDefinition, ServiceRunner
 from syncwatch.devstack.ports import free_port
+from syncwatch.testing.clients import client_from, next_ip
 
 CHEAP_ARGON2 = Argon2Params(memory_kib=256, time_cost=1, parallelism=1)
 PASSWORD = "correct horse battery staple"
-_ips = itertools.count(1)
 
 
 @dataclass
@@ -89,17 +88,11 @@ class AuthService:
         """The Authorization header for a session answer."""
         return {"Authorization": f"Bearer {session['accessToken']}"}
 
-    @staticmethod
-    def next_ip() -> str:
-        """An address no other test uses."""
-        n = next(_ips)
-        return f"10.{(n >> 16) & 255}.{(n >> 8) & 255}.{n & 255}"
+    next_ip = staticmethod(next_ip)
 
     def client(self, ip: str | None = None) -> httpx.AsyncClient:
         """A browser-like client (own cookie jar) coming from its own IP address."""
-        return httpx.AsyncClient(
-            base_url=self.base_url, headers={"X-Forwarded-For": ip or self.next_ip()}, timeout=30
-        )
+        return client_from(self.base_url, ip)
 
 
 @pytest_asyncio.fixture(scope="session")

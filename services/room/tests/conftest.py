@@ -9,7 +9,6 @@ is a ManualClock the tests move; argon2 is cheap. Every test uses fresh users an
 from __future__ import annotations
 
 import asyncio
-import itertools
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -33,9 +32,9 @@ from syncwatch.core.tokens import (
 )
 from syncwatch.devstack.ports import free_port
 from syncwatch.room.service import Settings, build
+from syncwatch.testing.clients import client_from, next_ip
 
 CHEAP_ARGON2 = Argon2Params(memory_kib=256, time_cost=1, parallelism=1)
-_ips = itertools.count(1)
 
 
 @dataclass(frozen=True)
@@ -97,17 +96,11 @@ class RoomServiceUnderTest:
     def bearer(token: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {token}"}
 
-    @staticmethod
-    def next_ip() -> str:
-        """An address no other test uses."""
-        n = next(_ips)
-        return f"10.{(n >> 16) & 255}.{(n >> 8) & 255}.{n & 255}"
+    next_ip = staticmethod(next_ip)
 
     def client(self, ip: str | None = None) -> httpx.AsyncClient:
         """A client coming from its own IP address."""
-        return httpx.AsyncClient(
-            base_url=self.base_url, headers={"X-Forwarded-For": ip or self.next_ip()}, timeout=30
-        )
+        return client_from(self.base_url, ip)
 
     async def create_room(
         self, owner: User, *, ip: str | None = None, **body: Any
