@@ -54,12 +54,14 @@ run: install ## Run one service alone against DATABASE/REDIS/NATS from its env v
 	$(PY) -m syncwatch.$(subst -,_,$(service))
 
 .PHONY: proto
-proto: .venv/.synced ## Regenerate libs/proto from proto/
+proto: .venv/.synced ## Regenerate libs/proto from proto/ and the TypeScript protocol types
 	$(PY) scripts/gen_proto.py
+	$(PY) -m syncwatch.protocol.typescript
 
 .PHONY: proto-check
 proto-check: .venv/.synced ## Fail when generated code is stale
 	$(PY) scripts/gen_proto.py --check
+	$(PY) -m syncwatch.protocol.typescript --check
 
 .PHONY: lint
 lint: install proto-check ## ruff, strict mypy, ESLint and tsc

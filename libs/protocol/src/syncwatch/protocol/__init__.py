@@ -1,0 +1,1 @@
+"""The public WebSocket protocol (see v1)."""

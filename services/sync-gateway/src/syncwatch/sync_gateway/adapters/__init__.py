@@ -1,0 +1,1 @@
+"""Redis, NATS, gRPC and WebSocket adapters."""

@@ -1,0 +1,1 @@
+"""Rules of live playback, free of I/O."""
