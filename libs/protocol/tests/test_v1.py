@@ -62,7 +62,12 @@ def test_encode_frame_is_the_envelope_with_id_only_when_given() -> None:
         "data": {"t0": 1.5, "t1": 2.25, "t2": 2.5},
     }
     frame = json.loads(v1.encode_frame("ack", v1.Ack(sequence_number=4), "r1"))
-    assert frame == {"type": "ack", "id": "r1", "data": {"sequenceNumber": 4}}
+    # Server payloads carry every field, defaults included.
+    assert frame == {
+        "type": "ack",
+        "id": "r1",
+        "data": {"sequenceNumber": 4, "duplicate": False, "commandId": None},
+    }
     kind, decoded, rid = v1.decode_server_frame(v1.encode_frame("ack", v1.Ack(), 9))
     assert (kind, rid) == ("ack", 9)
     assert decoded == v1.Ack()

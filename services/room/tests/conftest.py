@@ -1,17 +1,21 @@
-"""One room service per test run, in-process, on the run's real PostgreSQL, Redis and NATS.
+"""One room service per test run, in-process, on the run's real PostgreSQL, Redis and NATS, beside
+the real auth service (started first), which it asks over gRPC whether two users are friends.
 
 Access tokens are signed here with a test Ed25519 key and verified by the service's real
-TokenVerifier through a StaticKeySource (the auth service's own tests cover issuing them). The clock
-is a ManualClock the tests move; argon2 is cheap. Every test uses fresh users and client IPs
+TokenVerifier through a StaticKeySource (the auth service's own tests cover issuing them); tests
+about friends register their users in auth and use auth's user ids in these tokens. The clock is a
+ManualClock the tests move; argon2 is cheap. Every test uses fresh users and client IPs
 (``X-Forwarded-For``, trusted from 127.0.0.1), so tests do not share rate-limit windows.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import uuid
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -20,6 +24,8 @@ import pytest_asyncio
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from jwt.algorithms import OKPAlgorithm
 
+from syncwatch.auth.service import Settings as AuthSettings
+from syncwatch.auth.service import build as build_auth
 from syncwatch.core.clock import ManualClock
 from syncwatch.core.passwords import Argon2Params
 from syncwatch.core.runtime import ServiceDefinition, ServiceRunner
@@ -33,6 +39,7 @@ from syncwatch.core.tokens import (
 from syncwatch.devstack.ports import free_port
 from syncwatch.room.service import Settings, build
 from syncwatch.testing.clients import client_from, next_ip
+from syncwatch.testing.plugin import Infra
 
 CHEAP_ARGON2 = Argon2Params(memory_kib=256, time_cost=1, parallelism=1)
 
@@ -43,6 +50,64 @@ class User:
 
     id: str
     username: str
+
+
+async def _until_ready(base_url: str) -> None:
+    async with httpx.AsyncClient(base_url=base_url) as c, asyncio.timeout(30):
+        while (await c.get("/health/ready")).status_code != 200:
+            await asyncio.sleep(0.1)
+
+
+@dataclass
+class AuthServiceUnderTest:
+    """The real auth service: users register and befriend over its HTTP API."""
+
+    runner: ServiceRunner
+    settings: AuthSettings
+    #: Each registered user's auth access token (auth's own, for its friends API).
+    tokens: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.settings.http_port}"
+
+    @property
+    def grpc_address(self) -> str:
+        return f"127.0.0.1:{self.settings.grpc_port}"
+
+    async def register(self) -> User:
+        """A new user of auth (from an address of its own, so registration limits never bite)."""
+        username = f"r{uuid.uuid4().hex[:12]}"
+        async with client_from(self.base_url) as c:
+            resp = await c.post(
+                "/api/auth/register",
+                json={
+                    "email": f"{username}@example.com",
+                    "username": username,
+                    "password": "correct horse battery staple",
+                },
+            )
+        assert resp.status_code == 201, resp.text
+        body = resp.json()
+        user = User(id=body["user"]["id"], username=body["user"]["username"])
+        self.tokens[user.id] = body["accessToken"]
+        return user
+
+    async def befriend(self, a: User, b: User) -> None:
+        """``a`` asks, ``b`` accepts: they are friends in auth."""
+        async with client_from(self.base_url) as c:
+            asked = await c.post(
+                "/api/friends/request",
+                json={"username": b.username},
+                headers={"Authorization": f"Bearer {self.tokens[a.id]}"},
+            )
+            assert asked.status_code == 201, asked.text
+            accepted = await c.post(
+                "/api/friends/accept",
+                json={"requestId": asked.json()["request"]["id"]},
+                headers={"Authorization": f"Bearer {self.tokens[b.id]}"},
+            )
+            assert accepted.status_code == 200, accepted.text
 
 
 @dataclass
@@ -115,8 +180,30 @@ class RoomServiceUnderTest:
 
 
 @pytest_asyncio.fixture(scope="session")
-async def room_service(infra) -> AsyncIterator[RoomServiceUnderTest]:
-    """The room service, ready."""
+async def auth_service(infra: Infra, tmp_path_factory) -> AsyncIterator[AuthServiceUnderTest]:
+    """The real auth service, ready: room asks it about friendships."""
+    settings = AuthSettings(
+        http_host="127.0.0.1",
+        http_port=free_port(),
+        grpc_host="127.0.0.1",
+        grpc_port=free_port(),
+        database_url=infra.postgres_url,
+        redis_url=infra.redis_url,
+        nats_url=infra.nats_url,
+        signing_key_dir=str(Path(tmp_path_factory.mktemp("auth")) / "keys"),
+        shutdown_grace_s=0.5,
+    )
+    runner = ServiceRunner(build_auth(settings, clock=ManualClock(), password_params=CHEAP_ARGON2))
+    await runner.start()
+    try:
+        await _until_ready(f"http://127.0.0.1:{settings.http_port}")
+        yield AuthServiceUnderTest(runner, settings)
+    finally:
+        await runner.stop()
+
+
+@contextlib.asynccontextmanager
+async def _room_service(infra: Infra, auth_grpc_addr: str) -> AsyncIterator[RoomServiceUnderTest]:
     private = Ed25519PrivateKey.generate()
     jwk = OKPAlgorithm.to_jwk(private.public_key(), as_dict=True)
     jwk = {**jwk, "kid": jwk_thumbprint(jwk), "alg": "EdDSA", "use": "sig"}
@@ -128,7 +215,8 @@ async def room_service(infra) -> AsyncIterator[RoomServiceUnderTest]:
         database_url=infra.postgres_url,
         redis_url=infra.redis_url,
         nats_url=infra.nats_url,
-        auth_grpc_addr="127.0.0.1:1",  # unused: keys come from the StaticKeySource
+        # Friendships are asked here; signing keys are not (they come from the StaticKeySource).
+        auth_grpc_addr=auth_grpc_addr,
         guest_token_secret="test-guest-token-secret-" + "x" * 16,
         shutdown_grace_s=0.5,
     )
@@ -142,10 +230,23 @@ async def room_service(infra) -> AsyncIterator[RoomServiceUnderTest]:
     runner = ServiceRunner(definition)
     await runner.start()
     try:
-        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{settings.http_port}") as c:
-            async with asyncio.timeout(30):
-                while (await c.get("/health/ready")).status_code != 200:
-                    await asyncio.sleep(0.1)
+        await _until_ready(f"http://127.0.0.1:{settings.http_port}")
         yield RoomServiceUnderTest(runner, definition, settings, clock, private, jwk["kid"])
     finally:
         await runner.stop()
+
+
+@pytest_asyncio.fixture(scope="session")
+async def room_service(
+    infra: Infra, auth_service: AuthServiceUnderTest
+) -> AsyncIterator[RoomServiceUnderTest]:
+    """The room service, ready, asking the real auth service about friendships."""
+    async with _room_service(infra, auth_service.grpc_address) as service:
+        yield service
+
+
+@pytest_asyncio.fixture
+async def room_service_without_auth(infra: Infra) -> AsyncIterator[RoomServiceUnderTest]:
+    """A second room service, on the same stores, whose auth address has nobody listening."""
+    async with _room_service(infra, f"127.0.0.1:{free_port()}") as service:
+        yield service

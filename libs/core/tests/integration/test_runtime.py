@@ -95,3 +95,35 @@ async def test_migrations_ran_in_the_service_schema(infra) -> None:
         await conn.close()
     assert [r["version"] for r in versions] == sorted(r["version"] for r in versions)
     assert versions[0]["version"] == 1
+
+
+async def test_shutdown_hooks_run_after_the_servers_stop_even_when_one_fails() -> None:
+    from syncwatch.core.runtime import ServiceDefinition, ServiceSettings
+
+    settings = ServiceSettings(
+        http_host="127.0.0.1",
+        http_port=free_port(),
+        grpc_host="127.0.0.1",
+        grpc_port=free_port(),
+        shutdown_grace_s=0.1,
+    )
+    ran: list[str] = []
+    runner: ServiceRunner
+
+    async def failing() -> None:
+        ran.append("failing")
+        raise RuntimeError("closing went wrong")
+
+    async def closing() -> None:
+        # The servers are down by now: nothing new can reach what this hook closes.
+        ran.append(f"closing, http serving={runner.http.started and not runner.http.should_exit}")
+
+    runner = ServiceRunner(
+        ServiceDefinition(
+            name="probe", settings=settings, dependencies=[], on_shutdown=[failing, closing]
+        )
+    )
+    await runner.start()
+    assert ran == []
+    await runner.stop()
+    assert ran == ["failing", "closing, http serving=False"]

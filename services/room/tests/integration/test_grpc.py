@@ -93,3 +93,47 @@ async def test_transfer_and_typed_errors(room_service, stub) -> None:
     assert missing.value.code == "room_not_found"
     with pytest.raises(errors.InvalidRequest):
         await stub.GetRoom(room_pb2.GetRoomRequest())
+
+
+async def test_verify_guest_token_names_a_guest_only_while_they_are_in(room_service, stub) -> None:
+    owner = room_service.new_user()
+    room = await room_service.create_room(owner)
+    other = await room_service.create_room(room_service.new_user())
+    async with room_service.client() as c:
+        joined = (await c.post(f"/api/rooms/{room['code']}/join", json={"guestName": "Kim"})).json()
+    token = joined["guestToken"]
+    answer = await stub.VerifyGuestToken(room_pb2.VerifyGuestTokenRequest(token=token))
+    assert answer.room_id == room["id"]
+    assert answer.member_id == joined["member"]["id"]
+    assert answer.name == "Kim"
+    assert answer.guest_id.startswith("g_")
+    assert answer.expire_time.seconds > 0
+    assert other["id"] != answer.room_id
+
+    with pytest.raises(errors.Unauthenticated):
+        await stub.VerifyGuestToken(room_pb2.VerifyGuestTokenRequest(token=token[:-4] + "AAAA"))
+    async with room_service.client() as c:
+        kicked = await c.post(
+            f"/api/rooms/{room['code']}/members/{joined['member']['id']}/kick",
+            json={"reason": "bye"},
+            headers=room_service.auth(owner),
+        )
+    assert kicked.status_code == 204
+    with pytest.raises(errors.Forbidden) as gone:
+        await stub.VerifyGuestToken(room_pb2.VerifyGuestTokenRequest(token=token))
+    assert gone.value.code == "kicked"
+
+
+async def test_keep_alive_moves_the_expiry_forward(room_service, stub) -> None:
+    room = await room_service.create_room(room_service.new_user())
+    ref = room_pb2.RoomRef(room_id=room["id"])
+    before = (await stub.GetRoom(room_pb2.GetRoomRequest(room=ref))).room.expire_time.seconds
+    room_service.clock.advance(3600)
+    kept = await stub.KeepAlive(room_pb2.KeepAliveRequest(room=ref))
+    assert kept.expire_time.seconds == before + 3600
+    after = (await stub.GetRoom(room_pb2.GetRoomRequest(room=ref))).room.expire_time.seconds
+    assert after == before + 3600
+    with pytest.raises(errors.NotFound):
+        await stub.KeepAlive(
+            room_pb2.KeepAliveRequest(room=room_pb2.RoomRef(room_id="rm_doesnotexist"))
+        )

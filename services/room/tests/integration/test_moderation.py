@@ -56,8 +56,10 @@ async def test_a_kicked_guest_loses_the_token_and_may_come_back(room_service) ->
         assert kick.status_code == 204, kick.text
         members = await c.get(f"/api/rooms/{code}/members", headers=token)
         renew = await c.post(f"/api/rooms/{code}/guest-token", headers=token)
-        assert members.status_code == 401
-        assert renew.status_code == 401
+        # Told why, with the owner's reason, instead of a bare 401.
+        for answer in (members, renew):
+            body = answer.json()
+            assert (answer.status_code, body["code"], body["reason"]) == (403, "kicked", "spoilers")
         again = await c.post(f"/api/rooms/{code}/join", json={"guestName": "Kim"})
         assert again.status_code == 201
         self_kick = await c.post(
@@ -149,3 +151,57 @@ async def test_transfer_and_owner_leaving(room_service) -> None:
             ).status_code == 204
         # Only a guest was left: nobody can own the room, so it ended.
         assert (await c.get(f"/api/rooms/{code}")).status_code == 404
+
+
+async def test_removed_members_are_told_why(room_service) -> None:
+    owner, bob, carl, dan = (room_service.new_user() for _ in range(4))
+    room = await room_service.create_room(owner)
+    code = room["code"]
+    url = f"/api/rooms/{code}"
+    as_owner = room_service.auth(owner)
+    async with room_service.client() as c:
+        bob_m = (await _join(room_service, c, code, user=bob))["member"]["id"]
+        carl_m = (await _join(room_service, c, code, user=carl))["member"]["id"]
+        guest = await _join(room_service, c, code, guest="Kim")
+        await _join(room_service, c, code, user=dan)
+        kicked = await c.post(
+            f"{url}/members/{bob_m}/kick", json={"reason": "spoilers"}, headers=as_owner
+        )
+        banned = await c.post(f"{url}/bans", json={"memberId": carl_m}, headers=as_owner)
+        guest_banned = await c.post(
+            f"{url}/bans",
+            json={"memberId": guest["member"]["id"], "reason": "rude"},
+            headers=as_owner,
+        )
+        assert [kicked.status_code, banned.status_code, guest_banned.status_code] == [204] * 3
+        assert (await c.post(f"{url}/leave", headers=room_service.auth(dan))).status_code == 204
+
+        async def answer(method: str, path: str, headers: dict[str, str]) -> tuple:
+            resp = await c.request(method, f"{url}{path}", headers=headers)
+            body = resp.json()
+            return resp.status_code, body["code"], body.get("reason")
+
+        guest_token = room_service.bearer(guest["guestToken"])
+        assert await answer("GET", "/members", room_service.auth(bob)) == (
+            403,
+            "kicked",
+            "spoilers",
+        )
+        assert await answer("POST", "/leave", room_service.auth(bob)) == (403, "kicked", "spoilers")
+        # No reason given: an empty one, so the page can still say what happened.
+        assert await answer("GET", "/members", room_service.auth(carl)) == (403, "banned", "")
+        assert await answer("GET", "/members", guest_token) == (403, "banned", "rude")
+        assert await answer("POST", "/guest-token", guest_token) == (403, "banned", "rude")
+        # Joining while banned says why too, for accounts and guest identities alike.
+        assert await answer("POST", "/join", room_service.auth(carl)) == (403, "banned", "")
+        assert await answer("POST", "/join", guest_token) == (403, "banned", "rude")
+        # Leaving by oneself is not a removal.
+        assert await answer("GET", "/members", room_service.auth(dan)) == (
+            403,
+            "not_member",
+            None,
+        )
+
+        # A kicked member may come back, and then is a member like any other.
+        assert (await c.post(f"{url}/join", headers=room_service.auth(bob))).status_code == 201
+        assert (await c.get(f"{url}/members", headers=room_service.auth(bob))).status_code == 200

@@ -235,11 +235,12 @@ async def test_only_the_owner_deletes_and_a_deleted_room_is_gone(room_service) -
         by_member = await c.delete(url, headers=room_service.auth(bob))
         assert (by_member.status_code, by_member.json()["code"]) == (403, "owner_only")
         assert (await c.delete(url, headers=room_service.auth(owner))).status_code == 204
-        assert (await c.get(url)).json()["code"] == "room_not_found"
-        assert (await c.get(url)).status_code == 404
+        gone = await c.get(url)
+        assert (gone.status_code, gone.json()["code"]) == (404, "room_ended")
         join = await c.post(f"{url}/join", headers=room_service.auth(bob))
-        assert join.status_code == 404
-        assert (await c.delete(url, headers=room_service.auth(owner))).status_code == 404
+        assert (join.status_code, join.json()["code"]) == (404, "room_ended")
+        again = await c.delete(url, headers=room_service.auth(owner))
+        assert (again.status_code, again.json()["code"]) == (404, "room_ended")
 
 
 async def test_rooms_expire_unless_in_use(room_service) -> None:
@@ -252,15 +253,55 @@ async def test_rooms_expire_unless_in_use(room_service) -> None:
         )
         assert joined.status_code == 201
         room_service.clock.advance(12 * 3600)
-        assert (await c.get(f"/api/rooms/{idle['code']}")).status_code == 404
+        expired = await c.get(f"/api/rooms/{idle['code']}")
+        assert (expired.status_code, expired.json()["code"]) == (404, "room_expired")
         assert (await c.get(f"/api/rooms/{busy['code']}")).status_code == 200
         late = await c.post(
             f"/api/rooms/{idle['code']}/join", headers=room_service.auth(room_service.new_user())
         )
-        assert late.status_code == 404
+        assert (late.status_code, late.json()["code"]) == (404, "room_expired")
 
 
 async def test_unknown_and_malformed_codes_are_404(room_service) -> None:
     async with room_service.client() as c:
         assert (await c.get("/api/rooms/ZZZZZZZZ")).status_code == 404
         assert (await c.get("/api/rooms/not-a-code")).status_code == 404
+
+
+async def test_openapi_lists_the_codes_each_endpoint_answers(room_service) -> None:
+    async with room_service.client() as c:
+        resp = await c.get("/api/rooms/openapi/openapi.json")
+    assert resp.status_code == 200
+    paths = resp.json()["paths"]
+
+    def codes(method: str, path: str, status: str) -> str:
+        response = paths[path][method]["responses"][status]
+        assert "application/problem+json" in response["content"], (method, path, status)
+        description: str = response["description"]
+        return description
+
+    gone = ("room_not_found", "room_expired", "room_ended")
+    for method, path in (
+        ("get", "/api/rooms/{code}"),
+        ("post", "/api/rooms/{code}/join"),
+        ("get", "/api/rooms/{code}/members"),
+        ("patch", "/api/rooms/{code}"),
+        ("post", "/api/rooms/{code}/invites"),
+    ):
+        assert all(c in codes(method, path, "404") for c in gone), (method, path)
+    for method, path in (
+        ("get", "/api/rooms/{code}/members"),
+        ("post", "/api/rooms/{code}/leave"),
+        ("post", "/api/rooms/{code}/guest-token"),
+    ):
+        assert all(c in codes(method, path, "403") for c in ("kicked", "banned")), path
+    patch_400 = codes("patch", "/api/rooms/{code}", "400")
+    assert all(c in patch_400 for c in ("guest_cannot_own", "cannot_target_self"))
+    assert "member_not_found" in codes("patch", "/api/rooms/{code}", "404")
+    assert "dependency_unavailable" in codes("post", "/api/rooms/{code}/invites", "503")
+    assert "not_friends" in codes("post", "/api/rooms/{code}/invites", "403")
+    assert "already_member" in codes("post", "/api/rooms/{code}/invites", "409")
+    assert "invite_not_found" in codes("delete", "/api/rooms/invites/{invite_id}", "404")
+    assert "401" in paths["/api/rooms/invites"]["get"]["responses"]
+    invite = resp.json()["components"]["schemas"]["Invite"]
+    assert set(invite["properties"]) == {"id", "room", "from", "createdAt"}

@@ -18,7 +18,7 @@ async def test_settings_change(room_service) -> None:
         )
         await c.post(f"{url}/join", json={"guestName": "Kim", "password": "open sesame"})
         too_small = await c.patch(url, json={"maxParticipants": 2}, headers=as_owner)
-        assert too_small.status_code == 400
+        assert (too_small.status_code, too_small.json()["code"]) == (400, "below_seats_taken")
         assert too_small.json()["errors"][0]["field"] == "maxParticipants"
         by_member = await c.patch(url, json={"name": "mine"}, headers=room_service.auth(bob))
         assert (by_member.status_code, by_member.json()["code"]) == (403, "owner_only")

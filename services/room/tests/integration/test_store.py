@@ -12,7 +12,7 @@ import pytest
 import pytest_asyncio
 
 from syncwatch.core.postgres import PostgresDependency
-from syncwatch.room.adapters.postgres import Identity, JoinOutcome, RoomStore
+from syncwatch.room.adapters.postgres import Identity, InviteOutcome, JoinOutcome, RoomStore
 from syncwatch.room.domain.rooms import (
     CODE_ALPHABET,
     CODE_LENGTH,
@@ -156,3 +156,40 @@ async def test_expired_and_unknown_rooms_are_gone_and_a_join_extends_expiry(
     assert (await store.join(code, _user(), now=gone_at, expires_at=LATER)).outcome is (
         JoinOutcome.GONE
     )
+
+
+async def test_racing_invites_of_one_friend_make_one_and_a_join_settles_it(
+    pg: PostgresDependency,
+) -> None:
+    store = RoomStore(pg)
+    code = await _create(store)
+    room = await store.live_room(code, NOW)
+    assert room is not None
+    friend = _user("bob")
+    assert friend.user_id is not None
+    answers = await asyncio.gather(
+        *(
+            store.create_invite(
+                room.id,
+                from_user_id=f"u_inviter{i}",
+                from_username=f"inviter{i}",
+                to_user_id=friend.user_id,
+                now=NOW,
+            )
+            for i in range(10)
+        )
+    )
+    outcomes = [outcome for outcome, _ in answers]
+    assert outcomes.count(InviteOutcome.CREATED) == 1
+    assert outcomes.count(InviteOutcome.EXISTING) == 9
+    assert len({invite.id for _, invite in answers if invite}) == 1
+    assert [i.id for i, _ in await store.pending_invites(friend.user_id, NOW)] == [
+        answers[0][1].id if answers[0][1] else None
+    ]
+
+    assert (await store.join(code, friend, now=NOW, expires_at=LATER)).outcome is JoinOutcome.JOINED
+    assert await store.pending_invites(friend.user_id, NOW) == []
+    again = await store.create_invite(
+        room.id, from_user_id="u_x", from_username="x", to_user_id=friend.user_id, now=NOW
+    )
+    assert again == (InviteOutcome.ALREADY_MEMBER, None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import secrets
 
@@ -16,7 +17,9 @@ from syncwatch.room.domain.rooms import (
     HandoverOrder,
     PlaybackControl,
     Role,
+    RoomGone,
     SettingsError,
+    gone_reason,
     guest_name_problem,
     may,
     new_invite_code,
@@ -172,3 +175,39 @@ def test_next_owner_prefers_a_present_delegate() -> None:
     explicit = Handover(order=HandoverOrder.EXPLICIT_DELEGATE)
     assert next_owner(members, handover=explicit, delegate_member_id="m_c") == "m_c"
     assert next_owner(members, handover=explicit, delegate_member_id="m_gone") == "m_b"
+
+
+def test_below_the_seats_taken_has_its_own_code() -> None:
+    with pytest.raises(SettingsError) as exc:
+        validate_settings(
+            name="x",
+            owner_username="ann",
+            max_participants=3,
+            playback_control="all",
+            password=None,
+            seats_taken=4,
+        )
+    assert [(e.field, e.code) for e in exc.value.errors] == [
+        ("maxParticipants", "below_seats_taken")
+    ]
+
+
+NOW = dt.datetime(2026, 11, 24, 12, 0, tzinfo=dt.UTC)
+HOUR = dt.timedelta(hours=1)
+
+
+@pytest.mark.parametrize(
+    ("deleted_at", "expires_at", "reason"),
+    [
+        (None, NOW + HOUR, None),
+        (None, NOW, RoomGone.EXPIRED),
+        (None, NOW - HOUR, RoomGone.EXPIRED),
+        (NOW - HOUR, NOW + HOUR, RoomGone.ENDED),
+        # Swept away after it had run out of time: it expired, as its members saw.
+        (NOW, NOW - HOUR, RoomGone.EXPIRED),
+    ],
+)
+def test_why_a_room_is_gone(
+    deleted_at: dt.datetime | None, expires_at: dt.datetime, reason: RoomGone | None
+) -> None:
+    assert gone_reason(deleted_at=deleted_at, expires_at=expires_at, now=NOW) is reason

@@ -11,7 +11,7 @@ import asyncio
 import contextlib
 import signal
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Annotated, TypeVar
 
@@ -89,6 +89,12 @@ NatsUrl = Annotated[str, msgspec.Meta(description="NATS URL; JetStream must be e
 
 S = TypeVar("S", bound=ServiceSettings)
 
+#: Work a service does at a point of its life: start servers of its own (``on_startup``, after
+#: HTTP and gRPC listen), tell clients to go elsewhere (``on_drain``, first thing on stop), close
+#: clients of peers such as gRPC channels (``on_shutdown``, after both servers stopped).
+ShutdownHook = Callable[[], Awaitable[None]]
+LifecycleHook = ShutdownHook
+
 
 @dataclass
 class ServiceDefinition:
@@ -102,6 +108,13 @@ class ServiceDefinition:
     #: Fully-qualified gRPC service names, reported individually by grpc.health.v1.
     grpc_service_names: Sequence[str] = ()
     openapi_path: str | None = None
+    #: Run in order after both servers stopped, before the dependencies close; a failing hook is
+    #: logged and the others still run.
+    on_shutdown: Sequence[ShutdownHook] = ()
+    #: Run in order once both servers listen; a failure fails the start.
+    on_startup: Sequence[LifecycleHook] = ()
+    #: Run first on stop, before the servers stop (graceful hand-off of long-lived connections).
+    on_drain: Sequence[LifecycleHook] = ()
     extra: dict[str, object] = field(default_factory=dict)
 
 
@@ -143,6 +156,8 @@ class ServiceRunner:
                 self._tasks[0].result()  # surfaces a bind error
                 raise RuntimeError("HTTP server stopped during start-up")
             await asyncio.sleep(0.02)
+        for hook in self.definition.on_startup:
+            await hook()
         log.info(
             "service started",
             http=f"{self.definition.settings.http_host}:{self.http.config.port}",
@@ -160,11 +175,23 @@ class ServiceRunner:
         """Stop taking work, let calls in flight finish, close dependencies."""
         grace = self.definition.settings.shutdown_grace_s
         log.info("service stopping", grace_s=grace)
+        for hook in self.definition.on_drain:
+            try:
+                await hook()
+            except Exception:
+                log.exception("drain hook failed", hook=getattr(hook, "__qualname__", repr(hook)))
         for task in self._tasks[1:]:
             task.cancel()
         self.http.should_exit = True
         await self.grpc.stop(grace)
         await asyncio.gather(*self._tasks, return_exceptions=True)
+        for hook in self.definition.on_shutdown:
+            try:
+                await hook()
+            except Exception:
+                log.exception(
+                    "shutdown hook failed", hook=getattr(hook, "__qualname__", repr(hook))
+                )
         await self.supervisor.stop()
         log.info("service stopped")
 

@@ -129,6 +129,8 @@ class ServiceInstance:
     grpc_port: int
     env: dict[str, str]
     log_path: Path
+    #: The WebSocket port of a ``websocket`` kind (the gateway serves /ws apart from its HTTP).
+    ws_port: int | None = None
     proc: asyncio.subprocess.Process | None = None
     restarts: int = 0
     wanted: bool = True
@@ -138,6 +140,10 @@ class ServiceInstance:
     @property
     def http_url(self) -> str:
         return f"http://127.0.0.1:{self.http_port}"
+
+    @property
+    def ws_url(self) -> str:
+        return f"http://127.0.0.1:{self.ws_port}" if self.ws_port else self.http_url
 
     @property
     def pid(self) -> int | None:
@@ -200,6 +206,7 @@ class DevStack:
                     grpc_port=free_port(),
                     env={},
                     log_path=home / "logs" / f"{name}.log",
+                    ws_port=free_port() if kind.websocket else None,
                 )
         peers = {
             f"{kind.env_prefix}GRPC_ADDR": f"127.0.0.1:{self._first(kind.name).grpc_port}"
@@ -246,6 +253,12 @@ class DevStack:
         if inst.kind.name == "auth":
             # Signing keys are state: under the home, so a restart keeps everyone signed in.
             env["AUTH_SIGNING_KEY_DIR"] = str(self.config.home / "auth" / "keys")
+        if inst.ws_port is not None:
+            env[f"{p}WS_HOST"] = "127.0.0.1"
+            env[f"{p}WS_PORT"] = str(inst.ws_port)
+        if inst.kind.name == "sync-gateway":
+            env["SYNC_GATEWAY_ROOM_GRPC_ADDR"] = peers["ROOM_GRPC_ADDR"]
+            env["SYNC_GATEWAY_AUTH_GRPC_ADDR"] = peers["AUTH_GRPC_ADDR"]
         if inst.kind.name == "room":
             env["ROOM_AUTH_GRPC_ADDR"] = peers["AUTH_GRPC_ADDR"]
             env["ROOM_GUEST_TOKEN_SECRET_FILE"] = str(self._room_guest_secret())
@@ -264,7 +277,8 @@ class DevStack:
     def _routes(self) -> list[Route]:
         routes = []
         for kind in SERVICES:
-            upstreams = tuple(i.http_url for i in self.instances.values() if i.kind is kind)
+            instances = [i for i in self.instances.values() if i.kind is kind]
+            upstreams = tuple(i.ws_url if kind.websocket else i.http_url for i in instances)
             for prefix in kind.http_prefixes:
                 routes.append(Route(prefix=prefix, upstreams=upstreams, websocket=kind.websocket))
         return routes

@@ -96,9 +96,10 @@ def render() -> str:
             out += [f"export type {info.cls.__name__} = Record<string, never>;", ""]
             continue
         out.append(f"export interface {info.cls.__name__} {{")
+        always_sent = not info.cls.__struct_config__.omit_defaults
         for field in info.fields:
             ts = _ts_type(field.type)
-            optional = "" if field.required else "?"
+            optional = "" if field.required or always_sent else "?"
             out.append(f"  {field.encode_name}{optional}: {ts};")
         out += ["}", ""]
     for table, name in ((v1.CLIENT_FRAMES, "ClientFrames"), (v1.SERVER_FRAMES, "ServerFrames")):

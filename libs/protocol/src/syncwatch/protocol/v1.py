@@ -36,7 +36,11 @@ def is_compatible(client_version: str) -> bool:
 
 
 class Payload(msgspec.Struct, rename="camel", omit_defaults=True, kw_only=True):
-    """Base of every frame payload."""
+    """Base of every frame payload. Client payloads leave out fields at their defaults."""
+
+
+class ServerPayload(Payload, omit_defaults=False):
+    """Base of server payloads: every field is always present, so clients never guess defaults."""
 
 
 class Envelope(msgspec.Struct, omit_defaults=True):
@@ -180,7 +184,7 @@ class SyncCatchupRequest(Payload, kw_only=True):
 # --------------------------------------------------------------------------------------------
 
 
-class Limits(Payload, kw_only=True):
+class Limits(ServerPayload, kw_only=True):
     """What the server enforces on this connection."""
 
     max_frame_bytes: int = MAX_FRAME_BYTES
@@ -189,7 +193,7 @@ class Limits(Payload, kw_only=True):
     idle_timeout_ms: int
 
 
-class ServerHello(Payload, kw_only=True):
+class ServerHello(ServerPayload, kw_only=True):
     """First frame from the server. ``compatible`` false ⇒ the socket closes (4000) after it."""
 
     protocol_version: str
@@ -203,7 +207,7 @@ class ServerHello(Payload, kw_only=True):
     limits: Limits
 
 
-class TimePong(Payload, kw_only=True):
+class TimePong(ServerPayload, kw_only=True):
     """``t1`` server time when the ping arrived, ``t2`` when the pong left."""
 
     t0: float
@@ -211,7 +215,7 @@ class TimePong(Payload, kw_only=True):
     t2: float
 
 
-class Ack(Payload, kw_only=True):
+class Ack(ServerPayload, kw_only=True):
     """Answer to a request frame (one with an ``id``); what it carries depends on the request."""
 
     sequence_number: int | None = None
@@ -219,7 +223,7 @@ class Ack(Payload, kw_only=True):
     command_id: str | None = None
 
 
-class ErrorData(Payload, kw_only=True):
+class ErrorData(ServerPayload, kw_only=True):
     """A refused request or a problem on the connection (``room:error``)."""
 
     code: str
@@ -228,7 +232,7 @@ class ErrorData(Payload, kw_only=True):
     current_sequence: int | None = None
 
 
-class PlaybackState(Payload, kw_only=True):
+class PlaybackState(ServerPayload, kw_only=True):
     """The room's playback in the anchor model (spec §4.2.2): at ``anchorServerTime`` the media
     was at ``anchorMediaTime``; while playing it advances at ``playbackRate``."""
 
@@ -246,7 +250,7 @@ class PlaybackState(Payload, kw_only=True):
 CommandType = Literal["PLAY", "PAUSE", "SEEK", "SET_RATE", "SOURCE", "STATE_SNAPSHOT"]
 
 
-class SyncCommand(Payload, kw_only=True):
+class SyncCommand(ServerPayload, kw_only=True):
     """One applied command, in room order. ``state`` is the room's playback state once the command
     takes effect at ``atServerTime``; clients may apply it wholesale."""
 
@@ -263,14 +267,14 @@ class SyncCommand(Payload, kw_only=True):
     idempotency_key: str | None = None
 
 
-class StateSnapshot(Payload, kw_only=True):
+class StateSnapshot(ServerPayload, kw_only=True):
     """The room's playback state now (on join, and when catch-up is not possible)."""
 
     state: PlaybackState
     server_time: float
 
 
-class Catchup(Payload, kw_only=True):
+class Catchup(ServerPayload, kw_only=True):
     """The commands after the client's ``lastSequence``, in order, then the state they lead to."""
 
     commands: list[SyncCommand]
@@ -281,7 +285,7 @@ RoomPhase = Literal["WAITING", "PLAYING", "PAUSED", "OWNER_AWAY"]
 BufferingPolicy = Literal["wait_then_continue", "always_wait", "never_wait"]
 
 
-class RoomStateData(Payload, kw_only=True):
+class RoomStateData(ServerPayload, kw_only=True):
     """The room as the live session sees it (on join and on every change)."""
 
     room_id: str
@@ -297,7 +301,7 @@ class RoomStateData(Payload, kw_only=True):
     can_control: bool
 
 
-class ParticipantHealth(Payload, kw_only=True):
+class ParticipantHealth(ServerPayload, kw_only=True):
     """A member's last sync report, as everyone sees it."""
 
     drift_ms: float
@@ -306,7 +310,7 @@ class ParticipantHealth(Payload, kw_only=True):
     at_server_time: float
 
 
-class Participant(Payload, kw_only=True):
+class Participant(ServerPayload, kw_only=True):
     """One member of the room and their live presence."""
 
     member_id: str
@@ -320,13 +324,13 @@ class Participant(Payload, kw_only=True):
     health: ParticipantHealth | None = None
 
 
-class Participants(Payload, kw_only=True):
+class Participants(ServerPayload, kw_only=True):
     """Everyone in the room, on every change."""
 
     participants: list[Participant]
 
 
-class OwnerChanged(Payload, kw_only=True):
+class OwnerChanged(ServerPayload, kw_only=True):
     """Ownership moved (``reason``: ``auto_handover``, ``transferred``, ``reclaimed``, ``left``)."""
 
     new_owner_id: str
@@ -335,7 +339,7 @@ class OwnerChanged(Payload, kw_only=True):
     reason: str
 
 
-class OwnerAway(Payload, kw_only=True):
+class OwnerAway(ServerPayload, kw_only=True):
     """The owner stopped sending heartbeats; with handover off, playback is paused."""
 
     owner_id: str
@@ -343,14 +347,14 @@ class OwnerAway(Payload, kw_only=True):
     message: str
 
 
-class OfferOwnership(Payload, kw_only=True):
+class OfferOwnership(ServerPayload, kw_only=True):
     """You were the owner until a handover; you may take it back until ``expiresAtServerTime``."""
 
     current_owner_id: str
     expires_at_server_time: float
 
 
-class BufferingNotice(Payload, kw_only=True):
+class BufferingNotice(ServerPayload, kw_only=True):
     """Who the room is waiting for, and until when (``waitUntilServerTime`` null ⇒ no deadline)."""
 
     waiting_for: list[str]
@@ -359,7 +363,7 @@ class BufferingNotice(Payload, kw_only=True):
     wait_until_server_time: float | None = None
 
 
-class Removed(Payload, kw_only=True):
+class Removed(ServerPayload, kw_only=True):
     """You are out of the room (``kicked``, ``banned``, ``room_ended``, ``signed_out``); the socket
     closes after this frame."""
 
@@ -368,7 +372,7 @@ class Removed(Payload, kw_only=True):
     detail: str = ""
 
 
-class ServerShutdown(Payload, kw_only=True):
+class ServerShutdown(ServerPayload, kw_only=True):
     """This server is going away; reconnect (to any server) in ``reconnectIn`` ms."""
 
     reconnect_in: int

@@ -1,4 +1,5 @@
-"""The room use cases: create, look up, join (users and guests), renew a guest token, delete.
+"""The room use cases: create, look up, join (users and guests), renew a guest token, delete,
+moderation, settings, and inviting friends.
 
 The HTTP and gRPC adapters call these; rules are in ``domain.rooms``, storage in
 ``adapters.postgres``. Times come from the injected clock.
@@ -14,21 +15,29 @@ from syncwatch.core.clock import Clock
 from syncwatch.core.passwords import PasswordHasher
 from syncwatch.core.ratelimit import RateLimiter
 from syncwatch.core.tokens import AccessClaims
+from syncwatch.room.adapters.auth_client import AuthClient
 from syncwatch.room.adapters.events import RoomEvents
 from syncwatch.room.adapters.guest_tokens import GuestClaims, GuestTokens
 from syncwatch.room.adapters.postgres import (
     BanRow,
     Identity,
+    InviteOutcome,
+    InviteRow,
     JoinOutcome,
     MemberRow,
+    Removal,
     RoomRow,
     RoomStore,
+    SettingsRefused,
     StayRow,
 )
 from syncwatch.room.adapters.redis import FailureGuard, GuardRule
 from syncwatch.room.domain.rooms import (
+    BELOW_SEATS_TAKEN,
     ROOM_TTL_S,
+    RoomGone,
     SettingsError,
+    gone_reason,
     guest_name_problem,
     new_id,
     normalize_code,
@@ -61,6 +70,8 @@ class RoomPolicy:
     wrong_passwords: GuardRule = WRONG_PASSWORDS
     #: Spec §7.7.3: join attempts per IP per minute.
     joins_per_ip_per_minute: int = 10
+    #: Friends one user may ask into rooms per hour (every attempt that reaches auth counts).
+    invites_per_user_per_hour: int = 30
 
 
 @dataclass(frozen=True)
@@ -84,20 +95,62 @@ class Membership:
     controllers: frozenset[str] = frozenset()
 
 
+@dataclass(frozen=True)
+class InviteView:
+    """A pending invite with the room it is for."""
+
+    invite: InviteRow
+    room: RoomView
+
+
 def _settings_error(exc: SettingsError) -> errors.InvalidRequest:
+    code = next((e.code for e in exc.errors if e.code), None)
     return errors.InvalidRequest(
         exc.errors[0].message,
+        code=code,
         extra={"errors": [{"field": e.field, "message": e.message} for e in exc.errors]},
     )
 
 
-def _field_error(field: str, message: str) -> errors.InvalidRequest:
-    return errors.InvalidRequest(message, extra={"errors": [{"field": field, "message": message}]})
+def _field_error(field: str, message: str, code: str | None = None) -> errors.InvalidRequest:
+    return errors.InvalidRequest(
+        message, code=code, extra={"errors": [{"field": field, "message": message}]}
+    )
+
+
+_GONE_MESSAGES = {
+    RoomGone.NOT_FOUND: "there is no such room",
+    RoomGone.EXPIRED: "this room has expired",
+    RoomGone.ENDED: "this room has ended",
+}
+
+
+def room_gone(reason: RoomGone) -> errors.NotFound:
+    """The 404 for a code that is not a live room: unknown, expired or ended."""
+    return errors.NotFound(_GONE_MESSAGES[reason], code=reason.value)
 
 
 def room_not_found() -> errors.NotFound:
-    """The one answer for unknown, deleted and expired rooms."""
-    return errors.NotFound("there is no such room, or it has ended", code="room_not_found")
+    """The 404 for a code or id that never was a room."""
+    return room_gone(RoomGone.NOT_FOUND)
+
+
+def removed(removal: Removal) -> errors.Forbidden:
+    """403 ``kicked`` / ``banned`` with the owner's ``reason``, for someone the owner removed."""
+    message = (
+        "you are banned from this room"
+        if removal.reason == "banned"
+        else "the owner removed you from this room"
+    )
+    return errors.Forbidden(message, code=removal.reason, extra={"reason": removal.note})
+
+
+def _member_not_found() -> errors.NotFound:
+    return errors.NotFound("no such member in this room", code="member_not_found")
+
+
+def _already_member() -> errors.Conflict:
+    return errors.Conflict("they are in the room already", code="already_member")
 
 
 class RoomService:
@@ -112,9 +165,11 @@ class RoomService:
         limiter: RateLimiter,
         guard: FailureGuard,
         events: RoomEvents,
+        auth: AuthClient,
         clock: Clock,
         policy: RoomPolicy,
     ) -> None:
+        self.auth = auth
         self.guard = guard
         self.events = events
         self.store = store
@@ -185,10 +240,11 @@ class RoomService:
         return RoomView(room, owner.display_name, 1), owner
 
     async def view(self, raw_code: str, *, ip: str | None = None) -> RoomView:
-        """The live room with ``raw_code``; 404 ``room_not_found`` otherwise.
+        """The live room with ``raw_code``; 404 ``room_not_found``, ``room_expired`` or
+        ``room_ended`` otherwise.
 
-        With the client's ``ip``, unknown codes count toward its block (spec §7.7.3), and a blocked
-        IP gets 429 for any code.
+        With the client's ``ip``, every one of those 404s counts toward its block (spec §7.7.3), and
+        a blocked IP gets 429 for any code.
         """
         rule = self.policy.unknown_codes
         if ip is not None:
@@ -196,22 +252,38 @@ class RoomService:
                 "too many unknown room codes from your network; try again later"
             )
         code = normalize_code(raw_code)
-        room = await self.store.live_room(code, self._now()) if code else None
-        if room is None:
+        room = await self.store.room_by_code(code) if code else None
+        gone = (
+            RoomGone.NOT_FOUND
+            if room is None
+            else gone_reason(
+                deleted_at=room.deleted_at, expires_at=room.expires_at, now=self._now()
+            )
+        )
+        if gone is not None:
             if ip is not None:
                 await self.guard.record_failure(rule, ip)
-            raise room_not_found()
+            raise room_gone(gone)
+        assert room is not None
         return RoomView(
             room, await self.store.owner_name(room), await self.store.seats_taken(room.id)
         )
 
     async def require_member(self, view: RoomView, caller: Caller) -> MemberRow:
-        """The caller's current stay in the room; 401 without credentials, 403 when not a member."""
+        """The caller's current stay in the room.
+
+        401 without credentials; 403 ``kicked`` / ``banned`` (with the owner's ``reason``) when
+        the owner ended their latest stay; otherwise 403 ``not_member``, or 401 for a guest whose
+        token outlived the stay.
+        """
         who = self._identity_of(view, caller)
         if who is None:
             raise errors.Unauthenticated("sign in or join as a guest first")
         member = await self.store.active_member(view.room.id, who)
         if member is None:
+            removal = await self.store.last_removal(view.room.id, who)
+            if removal is not None:
+                raise removed(removal)
             if caller.guest is not None:
                 raise errors.Unauthenticated("you are no longer in this room")
             raise errors.Forbidden("you are not in this room", code="not_member")
@@ -260,9 +332,10 @@ class RoomService:
         now = self._now()
         result = await self.store.join(room.code, who, now=now, expires_at=self._expiry(now))
         if result.outcome is JoinOutcome.GONE:
-            raise room_not_found()
+            await self.view(room.code)  # it went meanwhile: this says whether it expired or ended
+            raise room_gone(RoomGone.ENDED)
         if result.outcome is JoinOutcome.BANNED:
-            raise errors.Forbidden("you are banned from this room", code="banned")
+            raise removed(Removal(reason="banned", note=result.ban_reason))
         if result.outcome is JoinOutcome.FULL:
             raise errors.Conflict(
                 f"the room is full ({room.max_participants} of {room.max_participants} seats)",
@@ -320,6 +393,29 @@ class RoomService:
             view=view, member=member, members=members, joined=False, controllers=controllers
         )
 
+    async def verify_guest(self, token: str) -> tuple[GuestClaims, MemberRow]:
+        """Whose a guest token is, if it is validly signed, unexpired, and its guest is still in
+        the room (for the gateway's hello); ``Unauthenticated`` (or ``kicked``/``banned``) if not."""
+        claims = self.guest_tokens.verify(token)
+        room = await self.store.room_by_id(claims.room_id)
+        if room is None:
+            raise room_not_found()
+        view = await self.view(room.code)
+        member = await self.require_member(view, Caller(guest=claims))
+        return claims, member
+
+    async def keep_alive(self, room_id: str) -> dt.datetime:
+        """People are in the room: push its expiry forward as a join does."""
+        room = await self.store.room_by_id(room_id)
+        if room is None:
+            raise room_not_found()
+        now = self._now()
+        expires = await self.store.extend(room_id, self._expiry(now), now)
+        if expires is None:
+            await self.view(room.code)  # says why it is gone
+            raise room_not_found()
+        return expires
+
     async def renew_guest_token(
         self, raw_code: str, caller: Caller, *, ip: str | None = None
     ) -> str:
@@ -368,7 +464,7 @@ class RoomService:
     async def _target(self, view: RoomView, owner: MemberRow, member_id: str) -> MemberRow:
         target = await self.store.member(member_id)
         if target is None or target.room_id != view.room.id:
-            raise errors.NotFound("no such member in this room", code="member_not_found")
+            raise _member_not_found()
         if target.id == owner.id:
             raise errors.InvalidRequest("you cannot do this to yourself", code="cannot_target_self")
         return target
@@ -391,16 +487,16 @@ class RoomService:
         view, owner = await self._as_owner(raw_code, user, ip)
         target = await self._target(view, owner, member_id)
         now = self._now()
-        removed = await self.store.remove_member(
+        ended = await self.store.remove_member(
             view.room.id,
             target.id,
             reason="banned" if ban else "kicked",
             now=now,
             ban_by=user.user_id if ban else None,
-            ban_reason=reason,
+            note=reason,
         )
-        if removed is None:
-            raise errors.NotFound("no such member in this room", code="member_not_found")
+        if ended is None:
+            raise _member_not_found()
         await self.events.emit(
             "participant.banned" if ban else "participant.kicked",
             room_id=view.room.id,
@@ -485,7 +581,7 @@ class RoomService:
             raise errors.InvalidRequest("guests cannot own a room", code="guest_cannot_own")
         now = self._now()
         if await self.store.transfer(view.room.id, owner.id, target.id, now) is None:
-            raise errors.NotFound("no such member in this room", code="member_not_found")
+            raise _member_not_found()
         await self.events.emit(
             "ownership.transferred",
             room_id=view.room.id,
@@ -502,10 +598,20 @@ class RoomService:
         self, raw_code: str, user: AccessClaims, changes: dict[str, object], *, ip: str
     ) -> RoomView:
         """Change any of name, maxParticipants, password (None removes it), playbackControl,
-        handover (owner only). Unmentioned settings stay as they are.
+        handover, delegate_id (None clears it) (owner only). Unmentioned settings stay as they are.
+
+        The delegate must be a signed-in member of the room other than the owner.
         """
-        view, _ = await self._as_owner(raw_code, user, ip)
+        view, owner = await self._as_owner(raw_code, user, ip)
         room = view.room
+        delegate_given = "delegate_id" in changes
+        delegate = changes.get("delegate_id")
+        if delegate_given and delegate is not None:
+            target = await self._target(view, owner, str(delegate))
+            if target.user_id is None:
+                raise errors.InvalidRequest(
+                    "guests cannot take over a room", code="guest_cannot_own"
+                )
         handover = changes.get("handover")
         handover_map = handover if isinstance(handover, dict) else {}
         password_given = "password" in changes
@@ -534,11 +640,18 @@ class RoomService:
             keep_password=not password_given,
             now=now,
             expires_at=self._expiry(now),
+            delegate_member_id=str(delegate) if delegate is not None else None,
+            keep_delegate=not delegate_given,
         )
-        if updated is None:
+        if updated is SettingsRefused.BELOW_SEATS_TAKEN:
             raise _field_error(
-                "maxParticipants", "more people are in the room than that limit allows"
+                "maxParticipants",
+                "more people are in the room than that limit allows",
+                BELOW_SEATS_TAKEN,
             )
+        if updated is SettingsRefused.DELEGATE_NOT_MEMBER:
+            raise _member_not_found()
+        assert isinstance(updated, RoomRow)
         changed = sorted(k for k in changes if k != "password") + (
             ["password"] if password_given else []
         )
@@ -555,6 +668,7 @@ class RoomService:
                 "maxParticipants": updated.max_participants,
                 "playbackControl": updated.playback_control.value,
                 "hasPassword": updated.password_hash is not None,
+                "delegateId": updated.delegate_member_id,
             },
         )
         return await self.view(room.code)
@@ -594,3 +708,73 @@ class RoomService:
                 )
             )
         return found
+
+    async def invite(
+        self, raw_code: str, user: AccessClaims, to_user_id: str, *, ip: str
+    ) -> tuple[InviteView, bool]:
+        """A member asks a friend into the room; True when the invite is new.
+
+        When one is already pending for that friend in this room (from anyone), that one is the
+        answer. Only friends (auth's ``AreFriends``) may be invited, 30 attempts per user per hour.
+        """
+        friend = to_user_id.strip()
+        if not friend:
+            raise _field_error("userId", "name the friend to invite")
+        view = await self.view(raw_code, ip=ip)
+        room = view.room
+        inviter = await self.require_member(view, Caller(user=user))
+        if friend == user.user_id:
+            raise errors.InvalidRequest("you cannot invite yourself", code="cannot_target_self")
+        if await self.store.active_member(
+            room.id, Identity(user_id=friend, guest_id=None, display_name="")
+        ):
+            raise _already_member()
+        decision = await self.limiter.hit(
+            f"room-invite:user:{user.user_id}", self.policy.invites_per_user_per_hour, 3600
+        )
+        decision.raise_if_denied("you have sent many invites lately; try again later")
+        if not await self.auth.are_friends(user.user_id, friend):
+            raise errors.Forbidden("you can only invite your friends", code="not_friends")
+        now = self._now()
+        outcome, invite = await self.store.create_invite(
+            room.id,
+            from_user_id=user.user_id,
+            from_username=user.username or inviter.display_name,
+            to_user_id=friend,
+            now=now,
+        )
+        if outcome is InviteOutcome.GONE:
+            await self.view(room.code)
+            raise room_gone(RoomGone.ENDED)
+        if outcome is InviteOutcome.ALREADY_MEMBER:
+            raise _already_member()
+        assert invite is not None
+        created = outcome is InviteOutcome.CREATED
+        if created:
+            await self.events.emit(
+                "invite.sent",
+                room_id=room.id,
+                code=room.code,
+                at=now,
+                actor_id=user.user_id,
+                actor_ip=ip,
+                member_id=inviter.id,
+                key=invite.id,
+                data={"inviteId": invite.id, "toUserId": friend},
+            )
+        return InviteView(invite, await self.view(room.code)), created
+
+    async def invites_for(self, user: AccessClaims) -> list[InviteView]:
+        """Pending invites to the user, for live rooms they are not in, newest first (max 50)."""
+        found = []
+        for invite, room in await self.store.pending_invites(user.user_id, self._now()):
+            seats = await self.store.seats_taken(room.id)
+            found.append(
+                InviteView(invite, RoomView(room, await self.store.owner_name(room), seats))
+            )
+        return found
+
+    async def dismiss_invite(self, user: AccessClaims, invite_id: str) -> None:
+        """The invitee dismisses a pending invite; 404 ``invite_not_found`` otherwise."""
+        if not await self.store.dismiss_invite(invite_id, user.user_id, self._now()):
+            raise errors.NotFound("no such invite for you", code="invite_not_found")

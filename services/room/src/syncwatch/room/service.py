@@ -1,8 +1,8 @@
 """Wiring of the room service: settings, dependencies, routes and gRPC servicers.
 
-Owns rooms, invite codes, passwords, members and roles, bans, settings, ownership. Speaks HTTP
-`/api/rooms/*` (docs/api/rooms.md); gRPC `syncwatch.room.v1.RoomService` (to come); publishes
-`ROOM_EVENTS` and `AUDIT` (to come).
+Owns rooms, invite codes, passwords, members and roles, bans, settings, ownership, invites. Speaks
+HTTP `/api/rooms/*` (docs/api/rooms.md); gRPC `syncwatch.room.v1.RoomService`; publishes
+`ROOM_EVENTS` and `AUDIT`; asks auth over gRPC for signing keys and friendships.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from syncwatch.core.runtime import (
     RedisUrl,
     ServiceDefinition,
     ServiceSettings,
+    ShutdownHook,
 )
 from syncwatch.core.tokens import (
     GrpcKeySource,
@@ -37,6 +38,7 @@ from syncwatch.core.tokens import (
     TokenVerifier,
     require_user,
 )
+from syncwatch.room.adapters.auth_client import AuthClient
 from syncwatch.room.adapters.events import RoomEvents
 from syncwatch.room.adapters.grpc import SERVICE_NAME, RoomServicer, registration
 from syncwatch.room.adapters.guest_tokens import MIN_SECRET_BYTES, GuestTokens
@@ -59,7 +61,8 @@ class Settings(ServiceSettings, kw_only=True):
         str,
         msgspec.Meta(
             description="host:port of the auth service's gRPC, where access-token signing keys are "
-            "fetched (the embedded stack sets it from AUTH_GRPC_ADDR)."
+            "fetched and friendships checked for invites (the embedded stack sets it from "
+            "AUTH_GRPC_ADDR)."
         ),
     ]
     guest_token_secret: Annotated[
@@ -112,7 +115,14 @@ def build(
         streams=[Stream.ROOM_EVENTS, Stream.AUDIT],
     )
     bus = EventBus(nats)
-    keys = key_source or GrpcKeySource(settings.auth_grpc_addr, clock)
+    shutdown: list[ShutdownHook] = []
+    keys = key_source
+    if keys is None:
+        grpc_keys = GrpcKeySource(settings.auth_grpc_addr, clock)
+        shutdown.append(grpc_keys.close)
+        keys = grpc_keys
+    auth = AuthClient(settings.auth_grpc_addr)
+    shutdown.append(auth.close)
     verifier = TokenVerifier(keys, clock, RevocationStore(redis))
     guest_tokens = GuestTokens(
         settings.guest_token_secret.encode(), clock, ttl_s=settings.guest_token_ttl_s
@@ -125,6 +135,7 @@ def build(
         limiter=limiter,
         guard=FailureGuard(redis, limiter, clock),
         events=RoomEvents(bus, AuditPublisher(bus, clock)),
+        auth=auth,
         clock=clock,
         policy=RoomPolicy(
             creations_per_user_per_hour=settings.creations_per_user_per_hour,
@@ -149,5 +160,6 @@ def build(
         grpc_registrations=[registration(RoomServicer(rooms))],
         grpc_service_names=[SERVICE_NAME],
         openapi_path="/api/rooms/openapi",
+        on_shutdown=shutdown,
         extra={"rooms": rooms, "verifier": verifier, "clock": clock},
     )

@@ -1,8 +1,8 @@
 """The room service on NATS: room events on ``ROOM_EVENTS`` and the same facts as audit events.
 
 Subjects are ``syncwatch.evt.room.<roomId>.<event>``; each carries a ``Nats-Msg-Id`` derived from
-the fact itself (room, event, member, time of the change), so a retried publish of one change is
-stored once. A publish failure is logged, never undoes the change (like the audit publisher).
+the fact itself (room, event, member — or the invite for ``invite.sent`` —, time of the change), so
+a retried publish of one change is stored once. A publish failure is logged, never undoes the change (like the audit publisher).
 """
 
 from __future__ import annotations
@@ -57,10 +57,15 @@ class RoomEvents:
         actor_ip: str,
         member_id: str | None = None,
         data: dict[str, Any] | None = None,
+        key: str | None = None,
     ) -> RoomEvent:
-        """Publish ``event`` on ``ROOM_EVENTS`` and as an audit event; failures are only logged."""
+        """Publish ``event`` on ``ROOM_EVENTS`` and as an audit event; failures are only logged.
+
+        ``key`` names what changed when that is not the member (an invite): one member may cause
+        several such changes at one instant, and each needs its own message id.
+        """
         message = RoomEvent(
-            id=event_id(room_id, event, at, member_id),
+            id=event_id(room_id, event, at, key or member_id),
             type=event,
             room_id=room_id,
             code=code,

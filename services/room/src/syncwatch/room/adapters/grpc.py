@@ -1,7 +1,8 @@
 """gRPC ``syncwatch.room.v1.RoomService``: rooms, memberships and permissions for other services.
 
 Failures are raised as our typed errors; the server's interceptor turns them into status codes with
-the ``syncwatch-error-bin`` trailer (``room_not_found``, ``owner_only``, ``invalid_request``, …).
+the ``syncwatch-error-bin`` trailer (``room_not_found``, ``room_expired``, ``room_ended``,
+``owner_only``, ``invalid_request``, …).
 """
 
 from __future__ import annotations
@@ -58,6 +59,7 @@ def _room(view: RoomView) -> room_pb2.Room:
         handover_order=r.handover_order.value,
         create_time=_timestamp(r.created_at),
         expire_time=_timestamp(r.expires_at),
+        delegate_member_id=r.delegate_member_id or "",
     )
 
 
@@ -89,11 +91,10 @@ class RoomServicer(room_pb2_grpc.RoomServiceServicer):
         if which == "code":
             return await self._rooms.view(ref.code)
         if which == "room_id":
-            now = dt.datetime.fromtimestamp(self._rooms.clock.now(), dt.UTC)
-            row = await self._rooms.store.live_room_by_id(ref.room_id, now)
+            row = await self._rooms.store.room_by_id(ref.room_id)
             if row is None:
                 raise room_not_found()
-            return await self._rooms.view(row.code)
+            return await self._rooms.view(row.code)  # a gone room: room_expired or room_ended
         raise errors.InvalidRequest("room_id or code is required")
 
     async def _member(self, view: RoomView, who: room_pb2.Who) -> MemberRow | None:
@@ -169,6 +170,27 @@ class RoomServicer(room_pb2_grpc.RoomServiceServicer):
             view.room.code, request.owner_user_id, request.new_owner_member_id, ip="grpc"
         )
         return room_pb2.TransferOwnershipResponse(room=_room(after))
+
+    async def VerifyGuestToken(
+        self, request: room_pb2.VerifyGuestTokenRequest, context: Context
+    ) -> room_pb2.VerifyGuestTokenResponse:
+        """For the gateway's hello: the guest behind a token, while they are in the room."""
+        claims, member = await self._rooms.verify_guest(request.token)
+        return room_pb2.VerifyGuestTokenResponse(
+            guest_id=claims.guest_id,
+            room_id=claims.room_id,
+            member_id=member.id,
+            name=member.display_name,
+            expire_time=_timestamp(dt.datetime.fromtimestamp(claims.expires_at, dt.UTC)),
+        )
+
+    async def KeepAlive(
+        self, request: room_pb2.KeepAliveRequest, context: Context
+    ) -> room_pb2.KeepAliveResponse:
+        """The room is in use: its expiry moves forward."""
+        view = await self._view(request.room)
+        expires = await self._rooms.keep_alive(view.room.id)
+        return room_pb2.KeepAliveResponse(expire_time=_timestamp(expires))
 
 
 def registration(servicer: RoomServicer) -> Registration:

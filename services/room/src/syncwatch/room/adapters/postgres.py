@@ -1,8 +1,10 @@
-"""PostgreSQL store of rooms and members (schema ``room``, migrations ``0002_rooms.sql``).
+"""PostgreSQL store of rooms, members and invites (schema ``room``, migrations ``0002_rooms.sql``,
+``0003_removals_and_invites.sql``).
 
 Capacity is enforced here, in one transaction per join: the room row is locked (``FOR UPDATE``), so
 concurrent joins on one room run one after another and each counts the active members it sees; a
-full room never gains a member. Expired or deleted rooms are never returned: they read as gone.
+full room never gains a member. Changes act on live rooms only; ``room_by_code`` also finds a gone
+room, so the caller can say whether it expired or ended.
 """
 
 # ruff: noqa: S608 - the f-strings only splice the constant column lists and _LIVE; values are bound
@@ -33,7 +35,7 @@ from syncwatch.room.domain.rooms import (
 
 @dataclass(frozen=True)
 class RoomRow:
-    """A live room as stored (the password hash never leaves the service)."""
+    """A room as stored (the password hash never leaves the service)."""
 
     id: str
     code: str
@@ -47,6 +49,7 @@ class RoomRow:
     delegate_member_id: str | None
     created_at: dt.datetime
     expires_at: dt.datetime
+    deleted_at: dt.datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -87,10 +90,47 @@ class JoinOutcome(enum.Enum):
 
 @dataclass(frozen=True)
 class JoinResult:
-    """The outcome and, when a member, the stay."""
+    """The outcome and, when a member, the stay; for ``BANNED`` the owner's reason."""
 
     outcome: JoinOutcome
     member: MemberRow | None = None
+    ban_reason: str = ""
+
+
+@dataclass(frozen=True)
+class Removal:
+    """How someone's latest stay ended when the owner removed them (``kicked`` or ``banned``)."""
+
+    reason: str
+    note: str
+
+
+class SettingsRefused(enum.Enum):
+    """Why new settings were not stored."""
+
+    BELOW_SEATS_TAKEN = "below_seats_taken"
+    DELEGATE_NOT_MEMBER = "delegate_not_member"
+
+
+@dataclass(frozen=True)
+class InviteRow:
+    """A pending invite of a friend into a room."""
+
+    id: str
+    room_id: str
+    from_user_id: str
+    from_username: str
+    to_user_id: str
+    created_at: dt.datetime
+
+
+class InviteOutcome(enum.Enum):
+    """How asking a friend in ended."""
+
+    CREATED = "created"
+    EXISTING = "existing"  # one was already pending for them in this room (from anyone)
+    ALREADY_MEMBER = "already_member"
+    GONE = "gone"
 
 
 @dataclass(frozen=True)
@@ -127,9 +167,10 @@ class LeaveResult:
 
 _ROOM_COLUMNS = (
     "id, code, name, owner_id, max_participants, password_hash, playback_control,"
-    " handover_enabled, handover_order, delegate_member_id, created_at, expires_at"
+    " handover_enabled, handover_order, delegate_member_id, created_at, expires_at, deleted_at"
 )
 _MEMBER_COLUMNS = "id, room_id, user_id, guest_id, display_name, role, joined_at"
+_INVITE_COLUMNS = "id, room_id, from_user_id, from_username, to_user_id, created_at"
 _LIVE = "deleted_at IS NULL AND expires_at > $2"
 
 
@@ -147,6 +188,7 @@ def _room(row: asyncpg.Record) -> RoomRow:
         delegate_member_id=row["delegate_member_id"],
         created_at=row["created_at"],
         expires_at=row["expires_at"],
+        deleted_at=row["deleted_at"],
     )
 
 
@@ -225,6 +267,34 @@ class RoomStore:
                     raise
         raise RuntimeError("no free invite code after several attempts")
 
+    async def room_by_code(self, code: str) -> RoomRow | None:
+        """The room with ``code`` whether live or gone; None for a code that never was a room."""
+        row = await self._pg.pool.fetchrow(
+            f"SELECT {_ROOM_COLUMNS} FROM rooms WHERE code = $1", code
+        )
+        return _room(row) if row else None
+
+    async def room_by_id(self, room_id: str) -> RoomRow | None:
+        """The room with ``room_id`` whether live or gone."""
+        row = await self._pg.pool.fetchrow(
+            f"SELECT {_ROOM_COLUMNS} FROM rooms WHERE id = $1", room_id
+        )
+        return _room(row) if row else None
+
+    async def extend(
+        self, room_id: str, expires_at: dt.datetime, now: dt.datetime
+    ) -> dt.datetime | None:
+        """Move a live room's expiry forward to ``expires_at`` (never back); its new expiry, or
+        None when it is gone."""
+        value: dt.datetime | None = await self._pg.pool.fetchval(
+            "UPDATE rooms SET expires_at = greatest(expires_at, $2)"
+            " WHERE id = $1 AND deleted_at IS NULL AND expires_at > $3 RETURNING expires_at",
+            room_id,
+            expires_at,
+            now,
+        )
+        return value
+
     async def live_room(self, code: str, now: dt.datetime) -> RoomRow | None:
         """The room with ``code`` unless it is unknown, deleted or expired."""
         row = await self._pg.pool.fetchrow(
@@ -270,15 +340,15 @@ class RoomStore:
             if room is None:
                 return JoinResult(JoinOutcome.GONE)
             room_id = room["id"]
-            banned = await conn.fetchval(
-                "SELECT EXISTS (SELECT 1 FROM bans WHERE room_id = $1"
-                " AND (user_id = $2 OR guest_id = $3))",
+            ban_reason = await conn.fetchval(
+                "SELECT reason FROM bans WHERE room_id = $1 AND (user_id = $2 OR guest_id = $3)"
+                " LIMIT 1",
                 room_id,
                 who.user_id,
                 who.guest_id,
             )
-            if banned:
-                return JoinResult(JoinOutcome.BANNED)
+            if ban_reason is not None:
+                return JoinResult(JoinOutcome.BANNED, ban_reason=ban_reason)
             existing = await conn.fetchrow(
                 f"SELECT {_MEMBER_COLUMNS} FROM members WHERE room_id = $1 AND left_at IS NULL"
                 " AND (user_id = $2 OR guest_id = $3)",
@@ -312,6 +382,15 @@ class RoomStore:
                 room_id,
                 expires_at,
             )
+            if who.user_id is not None:
+                # Being in the room answers every invite to it.
+                await conn.execute(
+                    "UPDATE invites SET settled_at = $3, settled_reason = 'joined'"
+                    " WHERE room_id = $1 AND to_user_id = $2 AND settled_at IS NULL",
+                    room_id,
+                    who.user_id,
+                    now,
+                )
             return JoinResult(outcome, member)
 
     async def active_member(self, room_id: str, who: Identity) -> MemberRow | None:
@@ -324,6 +403,22 @@ class RoomStore:
             who.guest_id,
         )
         return _member(row) if row else None
+
+    async def last_removal(self, room_id: str, who: Identity) -> Removal | None:
+        """How ``who``'s latest stay in the room ended, when the owner kicked or banned them.
+
+        None when they never were in the room, are in it now, or last left some other way.
+        """
+        row = await self._pg.pool.fetchrow(
+            "SELECT left_reason, left_note FROM members WHERE room_id = $1"
+            " AND (user_id = $2 OR guest_id = $3) ORDER BY seq DESC LIMIT 1",
+            room_id,
+            who.user_id,
+            who.guest_id,
+        )
+        if row is None or row["left_reason"] not in ("kicked", "banned"):
+            return None
+        return Removal(reason=row["left_reason"], note=row["left_note"])
 
     async def member(self, member_id: str) -> MemberRow | None:
         """A current member by id (None once they have left)."""
@@ -367,30 +462,28 @@ class RoomStore:
         reason: str,
         now: dt.datetime,
         ban_by: str | None = None,
-        ban_reason: str = "",
+        note: str = "",
     ) -> MemberRow | None:
         """End a member's stay (``left``, ``kicked``, ``banned``); with ``ban_by`` also ban them.
 
+        ``note`` is the owner's reason, kept on the stay (and the ban) to tell the member why.
         Returns the stay that ended, or None when they were not in the room. Their control grant
-        ends with the stay.
+        and their being the handover delegate end with the stay.
         """
         async with self._pg.pool.acquire() as conn, conn.transaction():
             await conn.execute("SELECT 1 FROM rooms WHERE id = $1 FOR UPDATE", room_id)
             row = await conn.fetchrow(
-                f"UPDATE members SET left_at = $3, left_reason = $4 WHERE id = $2 AND room_id = $1"
-                f" AND left_at IS NULL RETURNING {_MEMBER_COLUMNS}",
+                f"UPDATE members SET left_at = $3, left_reason = $4, left_note = $5 WHERE id = $2"
+                f" AND room_id = $1 AND left_at IS NULL RETURNING {_MEMBER_COLUMNS}",
                 room_id,
                 member_id,
                 now,
                 reason,
+                note,
             )
             if row is None:
                 return None
-            await conn.execute(
-                "DELETE FROM control_grants WHERE room_id = $1 AND member_id = $2",
-                room_id,
-                member_id,
-            )
+            await self._end_roles(conn, room_id, member_id)
             if ban_by is not None:
                 await conn.execute(
                     "INSERT INTO bans (id, room_id, user_id, guest_id, display_name, reason,"
@@ -401,11 +494,25 @@ class RoomStore:
                     row["user_id"],
                     row["guest_id"],
                     row["display_name"],
-                    ban_reason,
+                    note,
                     ban_by,
                     now,
                 )
             return _member(row)
+
+    @staticmethod
+    async def _end_roles(
+        conn: asyncpg.Connection | asyncpg.pool.PoolConnectionProxy, room_id: str, member_id: str
+    ) -> None:
+        """A stay ended: its control grant goes, and it is no longer the handover delegate."""
+        await conn.execute(
+            "DELETE FROM control_grants WHERE room_id = $1 AND member_id = $2", room_id, member_id
+        )
+        await conn.execute(
+            "UPDATE rooms SET delegate_member_id = NULL WHERE id = $1 AND delegate_member_id = $2",
+            room_id,
+            member_id,
+        )
 
     async def bans(self, room_id: str) -> list[BanRow]:
         """The room's bans, newest first."""
@@ -445,11 +552,7 @@ class RoomStore:
             )
             if room is None or row is None:
                 return None
-            await conn.execute(
-                "DELETE FROM control_grants WHERE room_id = $1 AND member_id = $2",
-                room_id,
-                member_id,
-            )
+            await self._end_roles(conn, room_id, member_id)
             left = _member(row)
             if left.role is not Role.OWNER:
                 return LeaveResult(left, None, ended=False)
@@ -528,10 +631,14 @@ class RoomStore:
         keep_password: bool,
         now: dt.datetime,
         expires_at: dt.datetime,
-    ) -> RoomRow | None:
-        """Store new settings (capacity checked against the seats taken under the room lock).
+        delegate_member_id: str | None = None,
+        keep_delegate: bool = True,
+    ) -> RoomRow | SettingsRefused:
+        """Store new settings, checked under the room lock against the members present now.
 
-        None when the new limit is below the seats taken now.
+        Unless ``keep_delegate``, the handover delegate becomes ``delegate_member_id`` (None clears
+        it), who must be a current signed-in member other than the owner. The room is unchanged
+        when a check fails.
         """
         async with self._pg.pool.acquire() as conn, conn.transaction():
             await conn.execute("SELECT 1 FROM rooms WHERE id = $1 FOR UPDATE", room_id)
@@ -539,12 +646,22 @@ class RoomStore:
                 "SELECT count(*) FROM members WHERE room_id = $1 AND left_at IS NULL", room_id
             )
             if settings.max_participants < taken:
-                return None
+                return SettingsRefused.BELOW_SEATS_TAKEN
+            if not keep_delegate and delegate_member_id is not None:
+                eligible = await conn.fetchval(
+                    "SELECT EXISTS (SELECT 1 FROM members WHERE id = $1 AND room_id = $2"
+                    " AND left_at IS NULL AND user_id IS NOT NULL AND role = 'member')",
+                    delegate_member_id,
+                    room_id,
+                )
+                if not eligible:
+                    return SettingsRefused.DELEGATE_NOT_MEMBER
             row = await conn.fetchrow(
                 f"UPDATE rooms SET name = $2, max_participants = $3, playback_control = $4,"
                 f" handover_enabled = $5, handover_order = $6,"
                 f" password_hash = CASE WHEN $7 THEN password_hash ELSE $8 END,"
-                f" updated_at = $9, expires_at = greatest(expires_at, $10)"
+                f" updated_at = $9, expires_at = greatest(expires_at, $10),"
+                f" delegate_member_id = CASE WHEN $11 THEN delegate_member_id ELSE $12 END"
                 f" WHERE id = $1 RETURNING {_ROOM_COLUMNS}",
                 room_id,
                 settings.name,
@@ -556,8 +673,11 @@ class RoomStore:
                 password_hash,
                 now,
                 expires_at,
+                keep_delegate,
+                delegate_member_id,
             )
-            return _room(row) if row else None
+            assert row is not None  # locked above, so still there
+            return _room(row)
 
     async def set_grant(
         self, room_id: str, member_id: str, *, granted: bool, by: str, now: dt.datetime
@@ -611,9 +731,92 @@ class RoomStore:
         stays.sort(key=lambda s: (not (s.live and s.left_at is None), -s.joined_at.timestamp()))
         return stays[:limit]
 
-    async def live_room_by_id(self, room_id: str, now: dt.datetime) -> RoomRow | None:
-        """The room with ``room_id`` unless it is unknown, deleted or expired."""
-        row = await self._pg.pool.fetchrow(
-            f"SELECT {_ROOM_COLUMNS} FROM rooms WHERE id = $1 AND {_LIVE}", room_id, now
+    async def create_invite(
+        self,
+        room_id: str,
+        *,
+        from_user_id: str,
+        from_username: str,
+        to_user_id: str,
+        now: dt.datetime,
+    ) -> tuple[InviteOutcome, InviteRow | None]:
+        """Invite ``to_user_id`` into the live room, unless they are in it already.
+
+        At most one invite is pending per friend and room: when one is (from anyone), that one is
+        the answer (``EXISTING``).
+        """
+        async with self._pg.pool.acquire() as conn, conn.transaction():
+            # The room lock orders this against joins, which settle invites.
+            live = await conn.fetchval(
+                f"SELECT id FROM rooms WHERE id = $1 AND {_LIVE} FOR UPDATE", room_id, now
+            )
+            if live is None:
+                return InviteOutcome.GONE, None
+            present = await conn.fetchval(
+                "SELECT EXISTS (SELECT 1 FROM members WHERE room_id = $1 AND user_id = $2"
+                " AND left_at IS NULL)",
+                room_id,
+                to_user_id,
+            )
+            if present:
+                return InviteOutcome.ALREADY_MEMBER, None
+            row = await conn.fetchrow(
+                f"INSERT INTO invites (id, room_id, from_user_id, from_username, to_user_id,"
+                f" created_at) VALUES ($1, $2, $3, $4, $5, $6)"
+                f" ON CONFLICT (room_id, to_user_id) WHERE settled_at IS NULL DO NOTHING"
+                f" RETURNING {_INVITE_COLUMNS}",
+                new_id("inv"),
+                room_id,
+                from_user_id,
+                from_username,
+                to_user_id,
+                now,
+            )
+            if row is not None:
+                return InviteOutcome.CREATED, InviteRow(**dict(row))
+            row = await conn.fetchrow(
+                f"SELECT {_INVITE_COLUMNS} FROM invites WHERE room_id = $1 AND to_user_id = $2"
+                f" AND settled_at IS NULL",
+                room_id,
+                to_user_id,
+            )
+            assert row is not None  # the conflict was this pending invite; the lock keeps it
+            return InviteOutcome.EXISTING, InviteRow(**dict(row))
+
+    async def pending_invites(
+        self, user_id: str, now: dt.datetime, limit: int = 50
+    ) -> list[tuple[InviteRow, RoomRow]]:
+        """Invites to ``user_id`` still pending, for live rooms they are not in, newest first."""
+        invite_cols = ", ".join(
+            f"i.{c.strip()} AS i_{c.strip()}" for c in _INVITE_COLUMNS.split(",")
         )
-        return _room(row) if row else None
+        room_cols = ", ".join("r." + c.strip() for c in _ROOM_COLUMNS.split(","))
+        rows = await self._pg.pool.fetch(
+            f"SELECT {invite_cols}, {room_cols} FROM invites i JOIN rooms r ON r.id = i.room_id"
+            f" WHERE i.to_user_id = $1 AND i.settled_at IS NULL"
+            f" AND r.deleted_at IS NULL AND r.expires_at > $2"
+            f" AND NOT EXISTS (SELECT 1 FROM members m WHERE m.room_id = r.id"
+            f" AND m.user_id = $1 AND m.left_at IS NULL)"
+            f" ORDER BY i.created_at DESC, i.id LIMIT $3",
+            user_id,
+            now,
+            limit,
+        )
+        return [
+            (
+                InviteRow(**{c.strip(): r[f"i_{c.strip()}"] for c in _INVITE_COLUMNS.split(",")}),
+                _room(r),
+            )
+            for r in rows
+        ]
+
+    async def dismiss_invite(self, invite_id: str, user_id: str, now: dt.datetime) -> bool:
+        """The invitee dismisses a pending invite; False when there is no such invite to them."""
+        done = await self._pg.pool.execute(
+            "UPDATE invites SET settled_at = $3, settled_reason = 'dismissed'"
+            " WHERE id = $1 AND to_user_id = $2 AND settled_at IS NULL",
+            invite_id,
+            user_id,
+            now,
+        )
+        return not done.endswith(" 0")

@@ -6,6 +6,7 @@ No I/O here; the adapters and the application layer call these and turn ``Settin
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 import secrets
 from collections.abc import Callable, Iterable, Sequence
@@ -63,12 +64,25 @@ class Action(enum.StrEnum):
 PLAYBACK_ACTIONS = frozenset({Action.PLAY, Action.SEEK, Action.CHANGE_SOURCE})
 
 
+class RoomGone(enum.StrEnum):
+    """Why a code answers 404: the contract's three codes (docs/api/rooms.md, "Gone rooms")."""
+
+    NOT_FOUND = "room_not_found"
+    EXPIRED = "room_expired"
+    ENDED = "room_ended"
+
+
+#: The finer 400 code when the only way to honour a new seat limit would be to drop people.
+BELOW_SEATS_TAKEN = "below_seats_taken"
+
+
 @dataclass(frozen=True)
 class FieldError:
-    """One field's problem, as the contract's ``errors`` items."""
+    """One field's problem, as the contract's ``errors`` items; ``code`` when the contract names one."""
 
     field: str
     message: str
+    code: str | None = None
 
 
 class SettingsError(ValueError):
@@ -195,6 +209,7 @@ def validate_settings(
             FieldError(
                 "maxParticipants",
                 f"{seats_taken} people are in the room; the limit cannot go below that",
+                BELOW_SEATS_TAKEN,
             )
         )
     try:
@@ -217,6 +232,21 @@ def validate_settings(
         playback_control=control,
         handover=Handover(enabled=handover_enabled, order=order),
     )
+
+
+def gone_reason(
+    *, deleted_at: dt.datetime | None, expires_at: dt.datetime, now: dt.datetime
+) -> RoomGone | None:
+    """Why a stored room no longer answers (``EXPIRED`` or ``ENDED``), or None while it is live.
+
+    A room marked deleted after it had already run out of time (the janitor's sweep) counts as
+    expired: that is what its members saw first.
+    """
+    if deleted_at is not None:
+        return RoomGone.EXPIRED if expires_at <= deleted_at else RoomGone.ENDED
+    if expires_at <= now:
+        return RoomGone.EXPIRED
+    return None
 
 
 def may(action: Action, *, role: Role, control: PlaybackControl, granted: bool) -> bool:

@@ -26,47 +26,55 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1csyncwatch/room/v1/room.proto\x12\x11syncwatch.room.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xd7\x02\n\x04Room\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04\x63ode\x18\x02 \x01(\t\x12\x0c\n\x04name\x18\x03 \x01(\t\x12\x10\n\x08owner_id\x18\x04 \x01(\t\x12\x18\n\x10max_participants\x18\x05 \x01(\x05\x12\x13\n\x0bseats_taken\x18\x06 \x01(\x05\x12\x14\n\x0chas_password\x18\x07 \x01(\x08\x12<\n\x10playback_control\x18\x08 \x01(\x0e\x32\".syncwatch.room.v1.PlaybackControl\x12\x18\n\x10handover_enabled\x18\t \x01(\x08\x12\x16\n\x0ehandover_order\x18\n \x01(\t\x12/\n\x0b\x63reate_time\x18\x0b \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0b\x65xpire_time\x18\x0c \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xb8\x01\n\x06Member\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0f\n\x07user_id\x18\x02 \x01(\t\x12\x10\n\x08guest_id\x18\x03 \x01(\t\x12\x14\n\x0c\x64isplay_name\x18\x04 \x01(\t\x12%\n\x04role\x18\x05 \x01(\x0e\x32\x17.syncwatch.room.v1.Role\x12-\n\tjoin_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x13\n\x0b\x63\x61n_control\x18\x07 \x01(\x08\"3\n\x07RoomRef\x12\x11\n\x07room_id\x18\x01 \x01(\tH\x00\x12\x0e\n\x04\x63ode\x18\x02 \x01(\tH\x00\x42\x05\n\x03ref\"3\n\x03Who\x12\x11\n\x07user_id\x18\x01 \x01(\tH\x00\x12\x12\n\x08guest_id\x18\x02 \x01(\tH\x00\x42\x05\n\x03who\":\n\x0eGetRoomRequest\x12(\n\x04room\x18\x01 \x01(\x0b\x32\x1a.syncwatch.room.v1.RoomRef\"8\n\x0fGetRoomResponse\x12%\n\x04room\x18\x01 \x01(\x0b\x32\x17.syncwatch.room.v1.Room\"e\n\x14GetMembershipRequest\x12(\n\x04room\x18\x01 \x01(\x0b\x32\x1a.syncwatch.room.v1.RoomRef\x12#\n\x03who\x18\x02 \x01(\x0b\x32\x16.syncwatch.room.v1.Who\"U\n\x15GetMembershipResponse\x12\x11\n\tis_member\x18\x01 \x01(\x08\x12)\n\x06member\x18\x02 \x01(\x0b\x32\x19.syncwatch.room.v1.Member\"\x92\x01\n\x16\x43heckPermissionRequest\x12(\n\x04room\x18\x01 \x01(\x0b\x32\x1a.syncwatch.room.v1.RoomRef\x12#\n\x03who\x18\x02 \x01(\x0b\x32\x16.syncwatch.room.v1.Who\x12)\n\x06\x61\x63tion\x18\x03 \x01(\x0e\x32\x19.syncwatch.room.v1.Action\":\n\x17\x43heckPermissionResponse\x12\x0f\n\x07\x61llowed\x18\x01 \x01(\x08\x12\x0e\n\x06reason\x18\x02 \x01(\t\">\n\x12ListMembersRequest\x12(\n\x04room\x18\x01 \x01(\x0b\x32\x1a.syncwatch.room.v1.RoomRef\"h\n\x13ListMembersResponse\x12%\n\x04room\x18\x01 \x01(\x0b\x32\x17.syncwatch.room.v1.Room\x12*\n\x07members\x18\x02 \x03(\x0b\x32\x19.syncwatch.room.v1.Member\"x\n\x18TransferOwnershipRequest\x12(\n\x04room\x18\x01 \x01(\x0b\x32\x1a.syncwatch.room.v1.RoomRef\x12\x15\n\rowner_user_id\x18\x02 \x01(\t\x12\x1b\n\x13new_owner_member_id\x18\x03 \x01(\t\"B\n\x19TransferOwnershipResponse\x12%\n\x04room\x18\x01 \x01(\x0b\x32\x17.syncwatch.room.v1.Room*\x8d\x01\n\x0fPlaybackControl\x12 \n\x1cPLAYBACK_CONTROL_UNSPECIFIED\x10\x00\x12\x1f\n\x1bPLAYBACK_CONTROL_OWNER_ONLY\x10\x01\x12\x18\n\x14PLAYBACK_CONTROL_ALL\x10\x02\x12\x1d\n\x19PLAYBACK_CONTROL_SELECTED\x10\x03*=\n\x04Role\x12\x14\n\x10ROLE_UNSPECIFIED\x10\x00\x12\x0e\n\nROLE_OWNER\x10\x01\x12\x0f\n\x0bROLE_MEMBER\x10\x02*q\n\x06\x41\x63tion\x12\x16\n\x12\x41\x43TION_UNSPECIFIED\x10\x00\x12\x0f\n\x0b\x41\x43TION_PLAY\x10\x01\x12\x0f\n\x0b\x41\x43TION_SEEK\x10\x02\x12\x18\n\x14\x41\x43TION_CHANGE_SOURCE\x10\x03\x12\x13\n\x0f\x41\x43TION_MODERATE\x10\x04\x32\xfb\x03\n\x0bRoomService\x12P\n\x07GetRoom\x12!.syncwatch.room.v1.GetRoomRequest\x1a\".syncwatch.room.v1.GetRoomResponse\x12\x62\n\rGetMembership\x12\'.syncwatch.room.v1.GetMembershipRequest\x1a(.syncwatch.room.v1.GetMembershipResponse\x12h\n\x0f\x43heckPermission\x12).syncwatch.room.v1.CheckPermissionRequest\x1a*.syncwatch.room.v1.CheckPermissionResponse\x12\\\n\x0bListMembers\x12%.syncwatch.room.v1.ListMembersRequest\x1a&.syncwatch.room.v1.ListMembersResponse\x12n\n\x11TransferOwnership\x12+.syncwatch.room.v1.TransferOwnershipRequest\x1a,.syncwatch.room.v1.TransferOwnershipResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1csyncwatch/room/v1/room.proto\x12\x11syncwatch.room.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xae\x03\n\x04Room\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04\x63ode\x18\x02 \x01(\t\x12\x0c\n\x04name\x18\x03 \x01(\t\x12\x10\n\x08owner_id\x18\x04 \x01(\t\x12\x18\n\x10max_participants\x18\x05 \x01(\x05\x12\x13\n\x0bseats_taken\x18\x06 \x01(\x05\x12\x14\n\x0chas_password\x18\x07 \x01(\x08\x12<\n\x10playback_control\x18\x08 \x01(\x0e\x32\".syncwatch.room.v1.PlaybackControl\x12\x18\n\x10handover_enabled\x18\t \x01(\x08\x12\x16\n\x0ehandover_order\x18\n \x01(\t\x12/\n\x0b\x63reate_time\x18\x0b \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0b\x65xpire_time\x18\x0c \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x1a\n\x12\x64\x65legate_member_id\x18\r \x01(\t\x12\x18\n\x10\x62uffering_policy\x18\x0e \x01(\t\x12\x1f\n\x17\x62uffering_grace_seconds\x18\x0f \x01(\x05\"\xb8\x01\n\x06Member\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0f\n\x07user_id\x18\x02 \x01(\t\x12\x10\n\x08guest_id\x18\x03 \x01(\t\x12\x14\n\x0c\x64isplay_name\x18\x04 \x01(\t\x12%\n\x04role\x18\x05 \x01(\x0e\x32\x17.syncwatch.room.v1.Role\x12-\n\tjoin_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x13\n\x0b\x63\x61n_control\x18\x07 \x01(\x08\"3\n\x07RoomRef\x12\x11\n\x07room_id\x18\x01 \x01(\tH\x00\x12\x0e\n\x04\x63ode\x18\x02 \x01(\tH\x00\x42\x05\n\x03ref\"3\n\x03Who\x12\x11\n\x07user_id\x18\x01 \x01(\tH\x00\x12\x12\n\x08guest_id\x18\x02 \x01(\tH\x00\x42\x05\n\x03who\":\n\x0eGetRoomRequest\x12(\n\x04room\x18\x01 \x01(\x0b\x32\x1a.syncwatch.room.v1.RoomRef\"8\n\x0fGetRoomResponse\x12%\n\x04room\x18\x01 \x01(\x0b\x32\x17.syncwatch.room.v1.Room\"e\n\x14GetMembershipRequest\x12(\n\x04room\x18\x01 \x01(\x0b\x32\x1a.syncwatch.room.v1.RoomRef\x12#\n\x03who\x18\x02 \x01(\x0b\x32\x16.syncwatch.room.v1.Who\"U\n\x15GetMembershipResponse\x12\x11\n\tis_member\x18\x01 \x01(\x08\x12)\n\x06member\x18\x02 \x01(\x0b\x32\x19.syncwatch.room.v1.Member\"\x92\x01\n\x16\x43heckPermissionRequest\x12(\n\x04room\x18\x01 \x01(\x0b\x32\x1a.syncwatch.room.v1.RoomRef\x12#\n\x03who\x18\x02 \x01(\x0b\x32\x16.syncwatch.room.v1.Who\x12)\n\x06\x61\x63tion\x18\x03 \x01(\x0e\x32\x19.syncwatch.room.v1.Action\":\n\x17\x43heckPermissionResponse\x12\x0f\n\x07\x61llowed\x18\x01 \x01(\x08\x12\x0e\n\x06reason\x18\x02 \x01(\t\">\n\x12ListMembersRequest\x12(\n\x04room\x18\x01 \x01(\x0b\x32\x1a.syncwatch.room.v1.RoomRef\"h\n\x13ListMembersResponse\x12%\n\x04room\x18\x01 \x01(\x0b\x32\x17.syncwatch.room.v1.Room\x12*\n\x07members\x18\x02 \x03(\x0b\x32\x19.syncwatch.room.v1.Member\"x\n\x18TransferOwnershipRequest\x12(\n\x04room\x18\x01 \x01(\x0b\x32\x1a.syncwatch.room.v1.RoomRef\x12\x15\n\rowner_user_id\x18\x02 \x01(\t\x12\x1b\n\x13new_owner_member_id\x18\x03 \x01(\t\"B\n\x19TransferOwnershipResponse\x12%\n\x04room\x18\x01 \x01(\x0b\x32\x17.syncwatch.room.v1.Room\"(\n\x17VerifyGuestTokenRequest\x12\r\n\x05token\x18\x01 \x01(\t\"\x8f\x01\n\x18VerifyGuestTokenResponse\x12\x10\n\x08guest_id\x18\x01 \x01(\t\x12\x0f\n\x07room_id\x18\x02 \x01(\t\x12\x11\n\tmember_id\x18\x03 \x01(\t\x12\x0c\n\x04name\x18\x04 \x01(\t\x12/\n\x0b\x65xpire_time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"<\n\x10KeepAliveRequest\x12(\n\x04room\x18\x01 \x01(\x0b\x32\x1a.syncwatch.room.v1.RoomRef\"D\n\x11KeepAliveResponse\x12/\n\x0b\x65xpire_time\x18\x01 \x01(\x0b\x32\x1a.google.protobuf.Timestamp*\x8d\x01\n\x0fPlaybackControl\x12 \n\x1cPLAYBACK_CONTROL_UNSPECIFIED\x10\x00\x12\x1f\n\x1bPLAYBACK_CONTROL_OWNER_ONLY\x10\x01\x12\x18\n\x14PLAYBACK_CONTROL_ALL\x10\x02\x12\x1d\n\x19PLAYBACK_CONTROL_SELECTED\x10\x03*=\n\x04Role\x12\x14\n\x10ROLE_UNSPECIFIED\x10\x00\x12\x0e\n\nROLE_OWNER\x10\x01\x12\x0f\n\x0bROLE_MEMBER\x10\x02*q\n\x06\x41\x63tion\x12\x16\n\x12\x41\x43TION_UNSPECIFIED\x10\x00\x12\x0f\n\x0b\x41\x43TION_PLAY\x10\x01\x12\x0f\n\x0b\x41\x43TION_SEEK\x10\x02\x12\x18\n\x14\x41\x43TION_CHANGE_SOURCE\x10\x03\x12\x13\n\x0f\x41\x43TION_MODERATE\x10\x04\x32\xc0\x05\n\x0bRoomService\x12P\n\x07GetRoom\x12!.syncwatch.room.v1.GetRoomRequest\x1a\".syncwatch.room.v1.GetRoomResponse\x12\x62\n\rGetMembership\x12\'.syncwatch.room.v1.GetMembershipRequest\x1a(.syncwatch.room.v1.GetMembershipResponse\x12h\n\x0f\x43heckPermission\x12).syncwatch.room.v1.CheckPermissionRequest\x1a*.syncwatch.room.v1.CheckPermissionResponse\x12\\\n\x0bListMembers\x12%.syncwatch.room.v1.ListMembersRequest\x1a&.syncwatch.room.v1.ListMembersResponse\x12n\n\x11TransferOwnership\x12+.syncwatch.room.v1.TransferOwnershipRequest\x1a,.syncwatch.room.v1.TransferOwnershipResponse\x12k\n\x10VerifyGuestToken\x12*.syncwatch.room.v1.VerifyGuestTokenRequest\x1a+.syncwatch.room.v1.VerifyGuestTokenResponse\x12V\n\tKeepAlive\x12#.syncwatch.room.v1.KeepAliveRequest\x1a$.syncwatch.room.v1.KeepAliveResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'syncwatch.room.v1.room_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_PLAYBACKCONTROL']._serialized_start=1601
-  _globals['_PLAYBACKCONTROL']._serialized_end=1742
-  _globals['_ROLE']._serialized_start=1744
-  _globals['_ROLE']._serialized_end=1805
-  _globals['_ACTION']._serialized_start=1807
-  _globals['_ACTION']._serialized_end=1920
+  _globals['_PLAYBACKCONTROL']._serialized_start=2008
+  _globals['_PLAYBACKCONTROL']._serialized_end=2149
+  _globals['_ROLE']._serialized_start=2151
+  _globals['_ROLE']._serialized_end=2212
+  _globals['_ACTION']._serialized_start=2214
+  _globals['_ACTION']._serialized_end=2327
   _globals['_ROOM']._serialized_start=85
-  _globals['_ROOM']._serialized_end=428
-  _globals['_MEMBER']._serialized_start=431
-  _globals['_MEMBER']._serialized_end=615
-  _globals['_ROOMREF']._serialized_start=617
-  _globals['_ROOMREF']._serialized_end=668
-  _globals['_WHO']._serialized_start=670
-  _globals['_WHO']._serialized_end=721
-  _globals['_GETROOMREQUEST']._serialized_start=723
-  _globals['_GETROOMREQUEST']._serialized_end=781
-  _globals['_GETROOMRESPONSE']._serialized_start=783
-  _globals['_GETROOMRESPONSE']._serialized_end=839
-  _globals['_GETMEMBERSHIPREQUEST']._serialized_start=841
-  _globals['_GETMEMBERSHIPREQUEST']._serialized_end=942
-  _globals['_GETMEMBERSHIPRESPONSE']._serialized_start=944
-  _globals['_GETMEMBERSHIPRESPONSE']._serialized_end=1029
-  _globals['_CHECKPERMISSIONREQUEST']._serialized_start=1032
-  _globals['_CHECKPERMISSIONREQUEST']._serialized_end=1178
-  _globals['_CHECKPERMISSIONRESPONSE']._serialized_start=1180
-  _globals['_CHECKPERMISSIONRESPONSE']._serialized_end=1238
-  _globals['_LISTMEMBERSREQUEST']._serialized_start=1240
-  _globals['_LISTMEMBERSREQUEST']._serialized_end=1302
-  _globals['_LISTMEMBERSRESPONSE']._serialized_start=1304
-  _globals['_LISTMEMBERSRESPONSE']._serialized_end=1408
-  _globals['_TRANSFEROWNERSHIPREQUEST']._serialized_start=1410
-  _globals['_TRANSFEROWNERSHIPREQUEST']._serialized_end=1530
-  _globals['_TRANSFEROWNERSHIPRESPONSE']._serialized_start=1532
-  _globals['_TRANSFEROWNERSHIPRESPONSE']._serialized_end=1598
-  _globals['_ROOMSERVICE']._serialized_start=1923
-  _globals['_ROOMSERVICE']._serialized_end=2430
+  _globals['_ROOM']._serialized_end=515
+  _globals['_MEMBER']._serialized_start=518
+  _globals['_MEMBER']._serialized_end=702
+  _globals['_ROOMREF']._serialized_start=704
+  _globals['_ROOMREF']._serialized_end=755
+  _globals['_WHO']._serialized_start=757
+  _globals['_WHO']._serialized_end=808
+  _globals['_GETROOMREQUEST']._serialized_start=810
+  _globals['_GETROOMREQUEST']._serialized_end=868
+  _globals['_GETROOMRESPONSE']._serialized_start=870
+  _globals['_GETROOMRESPONSE']._serialized_end=926
+  _globals['_GETMEMBERSHIPREQUEST']._serialized_start=928
+  _globals['_GETMEMBERSHIPREQUEST']._serialized_end=1029
+  _globals['_GETMEMBERSHIPRESPONSE']._serialized_start=1031
+  _globals['_GETMEMBERSHIPRESPONSE']._serialized_end=1116
+  _globals['_CHECKPERMISSIONREQUEST']._serialized_start=1119
+  _globals['_CHECKPERMISSIONREQUEST']._serialized_end=1265
+  _globals['_CHECKPERMISSIONRESPONSE']._serialized_start=1267
+  _globals['_CHECKPERMISSIONRESPONSE']._serialized_end=1325
+  _globals['_LISTMEMBERSREQUEST']._serialized_start=1327
+  _globals['_LISTMEMBERSREQUEST']._serialized_end=1389
+  _globals['_LISTMEMBERSRESPONSE']._serialized_start=1391
+  _globals['_LISTMEMBERSRESPONSE']._serialized_end=1495
+  _globals['_TRANSFEROWNERSHIPREQUEST']._serialized_start=1497
+  _globals['_TRANSFEROWNERSHIPREQUEST']._serialized_end=1617
+  _globals['_TRANSFEROWNERSHIPRESPONSE']._serialized_start=1619
+  _globals['_TRANSFEROWNERSHIPRESPONSE']._serialized_end=1685
+  _globals['_VERIFYGUESTTOKENREQUEST']._serialized_start=1687
+  _globals['_VERIFYGUESTTOKENREQUEST']._serialized_end=1727
+  _globals['_VERIFYGUESTTOKENRESPONSE']._serialized_start=1730
+  _globals['_VERIFYGUESTTOKENRESPONSE']._serialized_end=1873
+  _globals['_KEEPALIVEREQUEST']._serialized_start=1875
+  _globals['_KEEPALIVEREQUEST']._serialized_end=1935
+  _globals['_KEEPALIVERESPONSE']._serialized_start=1937
+  _globals['_KEEPALIVERESPONSE']._serialized_end=2005
+  _globals['_ROOMSERVICE']._serialized_start=2330
+  _globals['_ROOMSERVICE']._serialized_end=3034
 # @@protoc_insertion_point(module_scope)

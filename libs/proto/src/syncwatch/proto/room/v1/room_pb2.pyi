@@ -94,6 +94,9 @@ class Room(_message.Message):
     HANDOVER_ORDER_FIELD_NUMBER: _builtins.int
     CREATE_TIME_FIELD_NUMBER: _builtins.int
     EXPIRE_TIME_FIELD_NUMBER: _builtins.int
+    DELEGATE_MEMBER_ID_FIELD_NUMBER: _builtins.int
+    BUFFERING_POLICY_FIELD_NUMBER: _builtins.int
+    BUFFERING_GRACE_SECONDS_FIELD_NUMBER: _builtins.int
     id: _builtins.str
     code: _builtins.str
     name: _builtins.str
@@ -105,6 +108,12 @@ class Room(_message.Message):
     handover_enabled: _builtins.bool
     handover_order: _builtins.str
     """"join_order" or "explicit_delegate"."""
+    delegate_member_id: _builtins.str
+    """The member who takes over when handover_order is "explicit_delegate" ("" when none)."""
+    buffering_policy: _builtins.str
+    """What playback does while a member buffers: "wait_then_continue", "always_wait", "never_wait"."""
+    buffering_grace_seconds: _builtins.int
+    """How long "wait_then_continue" waits for a buffering member before going on without them."""
     @_builtins.property
     def create_time(self) -> _timestamp_pb2.Timestamp: ...
     @_builtins.property
@@ -124,10 +133,13 @@ class Room(_message.Message):
         handover_order: _builtins.str = ...,
         create_time: _timestamp_pb2.Timestamp | None = ...,
         expire_time: _timestamp_pb2.Timestamp | None = ...,
+        delegate_member_id: _builtins.str = ...,
+        buffering_policy: _builtins.str = ...,
+        buffering_grace_seconds: _builtins.int = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["create_time", b"create_time", "expire_time", b"expire_time"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["code", b"code", "create_time", b"create_time", "expire_time", b"expire_time", "handover_enabled", b"handover_enabled", "handover_order", b"handover_order", "has_password", b"has_password", "id", b"id", "max_participants", b"max_participants", "name", b"name", "owner_id", b"owner_id", "playback_control", b"playback_control", "seats_taken", b"seats_taken"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["buffering_grace_seconds", b"buffering_grace_seconds", "buffering_policy", b"buffering_policy", "code", b"code", "create_time", b"create_time", "delegate_member_id", b"delegate_member_id", "expire_time", b"expire_time", "handover_enabled", b"handover_enabled", "handover_order", b"handover_order", "has_password", b"has_password", "id", b"id", "max_participants", b"max_participants", "name", b"name", "owner_id", b"owner_id", "playback_control", b"playback_control", "seats_taken", b"seats_taken"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -457,3 +469,96 @@ class TransferOwnershipResponse(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___TransferOwnershipResponse: _TypeAlias = TransferOwnershipResponse  # noqa: Y015
+
+@_typing.final
+class VerifyGuestTokenRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    TOKEN_FIELD_NUMBER: _builtins.int
+    token: _builtins.str
+    def __init__(
+        self,
+        *,
+        token: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["token", b"token"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___VerifyGuestTokenRequest: _TypeAlias = VerifyGuestTokenRequest  # noqa: Y015
+
+@_typing.final
+class VerifyGuestTokenResponse(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    GUEST_ID_FIELD_NUMBER: _builtins.int
+    ROOM_ID_FIELD_NUMBER: _builtins.int
+    MEMBER_ID_FIELD_NUMBER: _builtins.int
+    NAME_FIELD_NUMBER: _builtins.int
+    EXPIRE_TIME_FIELD_NUMBER: _builtins.int
+    guest_id: _builtins.str
+    """"g_…", the guest identity."""
+    room_id: _builtins.str
+    member_id: _builtins.str
+    """The guest's current stay ("m_…")."""
+    name: _builtins.str
+    @_builtins.property
+    def expire_time(self) -> _timestamp_pb2.Timestamp: ...
+    def __init__(
+        self,
+        *,
+        guest_id: _builtins.str = ...,
+        room_id: _builtins.str = ...,
+        member_id: _builtins.str = ...,
+        name: _builtins.str = ...,
+        expire_time: _timestamp_pb2.Timestamp | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["expire_time", b"expire_time"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["expire_time", b"expire_time", "guest_id", b"guest_id", "member_id", b"member_id", "name", b"name", "room_id", b"room_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___VerifyGuestTokenResponse: _TypeAlias = VerifyGuestTokenResponse  # noqa: Y015
+
+@_typing.final
+class KeepAliveRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ROOM_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def room(self) -> Global___RoomRef: ...
+    def __init__(
+        self,
+        *,
+        room: Global___RoomRef | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["room", b"room"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["room", b"room"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___KeepAliveRequest: _TypeAlias = KeepAliveRequest  # noqa: Y015
+
+@_typing.final
+class KeepAliveResponse(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    EXPIRE_TIME_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def expire_time(self) -> _timestamp_pb2.Timestamp: ...
+    def __init__(
+        self,
+        *,
+        expire_time: _timestamp_pb2.Timestamp | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["expire_time", b"expire_time"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["expire_time", b"expire_time"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___KeepAliveResponse: _TypeAlias = KeepAliveResponse  # noqa: Y015

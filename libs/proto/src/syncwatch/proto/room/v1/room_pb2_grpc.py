@@ -64,6 +64,16 @@ class RoomServiceStub:
                 request_serializer=syncwatch_dot_room_dot_v1_dot_room__pb2.TransferOwnershipRequest.SerializeToString,
                 response_deserializer=syncwatch_dot_room_dot_v1_dot_room__pb2.TransferOwnershipResponse.FromString,
                 _registered_method=True)
+        self.VerifyGuestToken = channel.unary_unary(
+                '/syncwatch.room.v1.RoomService/VerifyGuestToken',
+                request_serializer=syncwatch_dot_room_dot_v1_dot_room__pb2.VerifyGuestTokenRequest.SerializeToString,
+                response_deserializer=syncwatch_dot_room_dot_v1_dot_room__pb2.VerifyGuestTokenResponse.FromString,
+                _registered_method=True)
+        self.KeepAlive = channel.unary_unary(
+                '/syncwatch.room.v1.RoomService/KeepAlive',
+                request_serializer=syncwatch_dot_room_dot_v1_dot_room__pb2.KeepAliveRequest.SerializeToString,
+                response_deserializer=syncwatch_dot_room_dot_v1_dot_room__pb2.KeepAliveResponse.FromString,
+                _registered_method=True)
 
 
 class RoomServiceServicer:
@@ -108,6 +118,21 @@ class RoomServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def VerifyGuestToken(self, request, context):
+        """Check a guest token (signed by this service) and say whose it is. UNAUTHENTICATED
+        (`auth_required`) when it is forged, expired, or its guest is no longer in the room.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def KeepAlive(self, request, context):
+        """The room is in use (people are connected): push its expiry forward like a join does.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_RoomServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -135,6 +160,16 @@ def add_RoomServiceServicer_to_server(servicer, server):
                     servicer.TransferOwnership,
                     request_deserializer=syncwatch_dot_room_dot_v1_dot_room__pb2.TransferOwnershipRequest.FromString,
                     response_serializer=syncwatch_dot_room_dot_v1_dot_room__pb2.TransferOwnershipResponse.SerializeToString,
+            ),
+            'VerifyGuestToken': grpc.unary_unary_rpc_method_handler(
+                    servicer.VerifyGuestToken,
+                    request_deserializer=syncwatch_dot_room_dot_v1_dot_room__pb2.VerifyGuestTokenRequest.FromString,
+                    response_serializer=syncwatch_dot_room_dot_v1_dot_room__pb2.VerifyGuestTokenResponse.SerializeToString,
+            ),
+            'KeepAlive': grpc.unary_unary_rpc_method_handler(
+                    servicer.KeepAlive,
+                    request_deserializer=syncwatch_dot_room_dot_v1_dot_room__pb2.KeepAliveRequest.FromString,
+                    response_serializer=syncwatch_dot_room_dot_v1_dot_room__pb2.KeepAliveResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -276,6 +311,60 @@ class RoomService:
             '/syncwatch.room.v1.RoomService/TransferOwnership',
             syncwatch_dot_room_dot_v1_dot_room__pb2.TransferOwnershipRequest.SerializeToString,
             syncwatch_dot_room_dot_v1_dot_room__pb2.TransferOwnershipResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def VerifyGuestToken(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/syncwatch.room.v1.RoomService/VerifyGuestToken',
+            syncwatch_dot_room_dot_v1_dot_room__pb2.VerifyGuestTokenRequest.SerializeToString,
+            syncwatch_dot_room_dot_v1_dot_room__pb2.VerifyGuestTokenResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def KeepAlive(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/syncwatch.room.v1.RoomService/KeepAlive',
+            syncwatch_dot_room_dot_v1_dot_room__pb2.KeepAliveRequest.SerializeToString,
+            syncwatch_dot_room_dot_v1_dot_room__pb2.KeepAliveResponse.FromString,
             options,
             channel_credentials,
             insecure,

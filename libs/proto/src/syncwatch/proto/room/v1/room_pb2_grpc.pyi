@@ -48,6 +48,12 @@ class RoomServiceStub:
     """Everyone in the room now, in join order."""
     TransferOwnership: _grpc.UnaryUnaryMultiCallable[_room_pb2.TransferOwnershipRequest, _room_pb2.TransferOwnershipResponse]
     """Give the room to another signed-in member; the caller must be the owner."""
+    VerifyGuestToken: _grpc.UnaryUnaryMultiCallable[_room_pb2.VerifyGuestTokenRequest, _room_pb2.VerifyGuestTokenResponse]
+    """Check a guest token (signed by this service) and say whose it is. UNAUTHENTICATED
+    (`auth_required`) when it is forged, expired, or its guest is no longer in the room.
+    """
+    KeepAlive: _grpc.UnaryUnaryMultiCallable[_room_pb2.KeepAliveRequest, _room_pb2.KeepAliveResponse]
+    """The room is in use (people are connected): push its expiry forward like a join does."""
 
 @_typing.type_check_only
 class RoomServiceAsyncStub(RoomServiceStub):
@@ -68,6 +74,12 @@ class RoomServiceAsyncStub(RoomServiceStub):
     """Everyone in the room now, in join order."""
     TransferOwnership: _aio.UnaryUnaryMultiCallable[_room_pb2.TransferOwnershipRequest, _room_pb2.TransferOwnershipResponse]  # type: ignore[assignment]
     """Give the room to another signed-in member; the caller must be the owner."""
+    VerifyGuestToken: _aio.UnaryUnaryMultiCallable[_room_pb2.VerifyGuestTokenRequest, _room_pb2.VerifyGuestTokenResponse]  # type: ignore[assignment]
+    """Check a guest token (signed by this service) and say whose it is. UNAUTHENTICATED
+    (`auth_required`) when it is forged, expired, or its guest is no longer in the room.
+    """
+    KeepAlive: _aio.UnaryUnaryMultiCallable[_room_pb2.KeepAliveRequest, _room_pb2.KeepAliveResponse]  # type: ignore[assignment]
+    """The room is in use (people are connected): push its expiry forward like a join does."""
 
 class RoomServiceServicer(metaclass=_abc_1.ABCMeta):
     """RoomService answers other services (the sync gateway first) about rooms and their members.
@@ -115,5 +127,23 @@ class RoomServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_room_pb2.TransferOwnershipResponse, _abc.Awaitable[_room_pb2.TransferOwnershipResponse]]:
         """Give the room to another signed-in member; the caller must be the owner."""
+
+    @_abc_1.abstractmethod
+    def VerifyGuestToken(
+        self,
+        request: _room_pb2.VerifyGuestTokenRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_room_pb2.VerifyGuestTokenResponse, _abc.Awaitable[_room_pb2.VerifyGuestTokenResponse]]:
+        """Check a guest token (signed by this service) and say whose it is. UNAUTHENTICATED
+        (`auth_required`) when it is forged, expired, or its guest is no longer in the room.
+        """
+
+    @_abc_1.abstractmethod
+    def KeepAlive(
+        self,
+        request: _room_pb2.KeepAliveRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_room_pb2.KeepAliveResponse, _abc.Awaitable[_room_pb2.KeepAliveResponse]]:
+        """The room is in use (people are connected): push its expiry forward like a join does."""
 
 def add_RoomServiceServicer_to_server(servicer: RoomServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...

@@ -1,4 +1,6 @@
-"""``/api/rooms/*``: create, look up, join, members, guest-token renewal, delete."""
+"""``/api/rooms/*``: create, look up, join, members, guest-token renewal, delete, moderation,
+settings, and invites (``/api/rooms/invites`` is a static route: it wins over ``/{code}``, and codes
+are 8 characters anyway)."""
 
 from __future__ import annotations
 
@@ -17,6 +19,9 @@ from syncwatch.room.adapters.http.schemas import (
     CreatedAnswer,
     CreateRoomBody,
     GuestTokenAnswer,
+    InviteAnswer,
+    InviteBody,
+    InvitesAnswer,
     JoinBody,
     MembershipAnswer,
     MyRoom,
@@ -27,6 +32,7 @@ from syncwatch.room.adapters.http.schemas import (
     SettingsBody,
     SummaryAnswer,
     ban,
+    invite,
     member,
     membership,
     room,
@@ -36,12 +42,19 @@ from syncwatch.room.rooms import Caller, RoomService, RoomView
 
 Rooms = NamedDependency[RoomService]
 CallerDep = NamedDependency[Caller]
-_NOT_FOUND: dict[int, list[str]] = {404: ["room_not_found"]}
+_GONE = ["room_not_found", "room_expired", "room_ended"]
+_NOT_FOUND: dict[int, list[str]] = {404: _GONE}
+#: What a member path answers someone who is not (or no longer) in the room.
+_MEMBER_ONLY: dict[int, list[str]] = {
+    401: ["auth_required"],
+    403: ["not_member", "kicked", "banned"],
+    **_NOT_FOUND,
+}
 _OWNER_ACTION: dict[int, list[str]] = {
     400: ["cannot_target_self"],
     401: ["auth_required"],
     403: ["owner_only"],
-    404: ["room_not_found", "member_not_found"],
+    404: [*_GONE, "member_not_found"],
 }
 
 
@@ -146,7 +159,7 @@ class RoomController(Controller):
     @get(
         "/{code:str}/members",
         summary="The room and its members (members only)",
-        responses=problem_responses({401: ["auth_required"], 403: ["not_member"], **_NOT_FOUND}),
+        responses=problem_responses(_MEMBER_ONLY),
     )
     async def members(
         self, request: Request[Any, Any, Any], code: FromPath[str], rooms: Rooms, caller: CallerDep
@@ -159,7 +172,9 @@ class RoomController(Controller):
         "/{code:str}/guest-token",
         status_code=200,
         summary="Renew a guest token while still a member",
-        responses=problem_responses({401: ["auth_required"], **_NOT_FOUND}),
+        responses=problem_responses(
+            {401: ["auth_required"], 403: ["kicked", "banned"], **_NOT_FOUND}
+        ),
     )
     async def renew_guest_token(
         self, request: Request[Any, Any, Any], code: FromPath[str], rooms: Rooms, caller: CallerDep
@@ -188,7 +203,7 @@ class RoomController(Controller):
         "/{code:str}/leave",
         status_code=204,
         summary="Leave a room (an owner's leaving hands it on, or ends it)",
-        responses=problem_responses({401: ["auth_required"], 403: ["not_member"], **_NOT_FOUND}),
+        responses=problem_responses(_MEMBER_ONLY),
     )
     async def leave(
         self, request: Request[Any, Any, Any], code: FromPath[str], rooms: Rooms, caller: CallerDep
@@ -254,7 +269,7 @@ class RoomController(Controller):
         status_code=204,
         summary="Lift a ban (owner only)",
         responses=problem_responses(
-            {401: ["auth_required"], 403: ["owner_only"], 404: ["room_not_found", "ban_not_found"]}
+            {401: ["auth_required"], 403: ["owner_only"], 404: [*_GONE, "ban_not_found"]}
         ),
     )
     async def unban(
@@ -313,7 +328,17 @@ class RoomController(Controller):
         "/{code:str}",
         summary="Change a room's settings (owner only)",
         responses=problem_responses(
-            {400: ["invalid_request"], 401: ["auth_required"], 403: ["owner_only"], **_NOT_FOUND}
+            {
+                400: [
+                    "invalid_request",
+                    "below_seats_taken",
+                    "guest_cannot_own",
+                    "cannot_target_self",
+                ],
+                401: ["auth_required"],
+                403: ["owner_only"],
+                404: [*_GONE, "member_not_found"],
+            }
         ),
     )
     async def update(
@@ -324,7 +349,8 @@ class RoomController(Controller):
         current_user: CurrentUser,
         data: JSONBody[SettingsBody],
     ) -> RoomAnswer:
-        """Only the fields sent change; ``password: null`` removes the password."""
+        """Only the fields sent change; ``password: null`` removes the password, ``delegateId:
+        null`` clears the handover delegate."""
         view = await rooms.update_settings(code, current_user, data.changes(), ip=ip_of(request))
         return RoomAnswer(room=room(view, sorted(await rooms.store.controllers(view.room.id))))
 
@@ -361,3 +387,51 @@ class RoomController(Controller):
     ) -> None:
         """Idempotent."""
         await rooms.set_control(code, current_user, member_id, granted=False, ip=ip_of(request))
+
+    @post(
+        "/{code:str}/invites",
+        summary="Invite a friend into the room (signed-in members)",
+        responses=problem_responses(
+            {
+                400: ["invalid_request", "cannot_target_self"],
+                401: ["auth_required"],
+                403: ["not_member", "kicked", "banned", "not_friends"],
+                **_NOT_FOUND,
+                409: ["already_member"],
+                429: ["rate_limited"],
+                503: ["dependency_unavailable"],
+            }
+        ),
+    )
+    async def invite_friend(
+        self,
+        request: Request[Any, Any, Any],
+        code: FromPath[str],
+        rooms: Rooms,
+        current_user: CurrentUser,
+        data: JSONBody[InviteBody],
+    ) -> Response[InviteAnswer]:
+        """201 for a new invite; 200 with the invite already pending for that friend here."""
+        found, created = await rooms.invite(code, current_user, data.user_id, ip=ip_of(request))
+        return Response(InviteAnswer(invite=invite(found)), status_code=201 if created else 200)
+
+    @get(
+        "/invites",
+        summary="Invites to you, for live rooms you are not in",
+        responses=problem_responses({401: ["auth_required"]}),
+    )
+    async def my_invites(self, rooms: Rooms, current_user: CurrentUser) -> InvitesAnswer:
+        """Newest first, at most 50."""
+        return InvitesAnswer(invites=[invite(i) for i in await rooms.invites_for(current_user)])
+
+    @delete(
+        "/invites/{invite_id:str}",
+        status_code=204,
+        summary="Dismiss an invite to you",
+        responses=problem_responses({401: ["auth_required"], 404: ["invite_not_found"]}),
+    )
+    async def dismiss_invite(
+        self, invite_id: FromPath[str], rooms: Rooms, current_user: CurrentUser
+    ) -> None:
+        """It no longer shows in your invites."""
+        await rooms.dismiss_invite(current_user, invite_id)

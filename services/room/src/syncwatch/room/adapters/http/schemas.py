@@ -9,7 +9,7 @@ import msgspec
 
 from syncwatch.room.adapters.postgres import BanRow, MemberRow
 from syncwatch.room.domain.rooms import Action, may
-from syncwatch.room.rooms import Membership, RoomView
+from syncwatch.room.rooms import InviteView, Membership, RoomView
 
 # Generous caps on what is read at all; the real rules answer with a clear message.
 Secret = Annotated[str, msgspec.Meta(max_length=1024)]
@@ -34,13 +34,16 @@ class CreateRoomBody(msgspec.Struct, rename="camel", kw_only=True):
 
 
 class SettingsBody(msgspec.Struct, rename="camel", kw_only=True):
-    """``PATCH /api/rooms/:code``: only the fields sent change; ``password: null`` removes it."""
+    """``PATCH /api/rooms/:code``: only the fields sent change; ``password: null`` removes it,
+    ``delegateId: null`` clears the handover delegate.
+    """
 
     name: Text | msgspec.UnsetType = msgspec.UNSET
     max_participants: int | msgspec.UnsetType = msgspec.UNSET
     password: Secret | msgspec.UnsetType | None = msgspec.UNSET
     playback_control: Text | msgspec.UnsetType = msgspec.UNSET
     handover: HandoverBody | msgspec.UnsetType = msgspec.UNSET
+    delegate_id: Text | msgspec.UnsetType | None = msgspec.UNSET
 
     def changes(self) -> dict[str, object]:
         """The fields sent, by their Python names (handover as a dict)."""
@@ -77,6 +80,12 @@ class OwnerBody(msgspec.Struct, rename="camel", kw_only=True):
     """``POST /api/rooms/:code/owner``."""
 
     member_id: Text
+
+
+class InviteBody(msgspec.Struct, rename="camel", kw_only=True):
+    """``POST /api/rooms/:code/invites``: the friend's user id."""
+
+    user_id: Text
 
 
 class PublicUser(msgspec.Struct, rename="camel", kw_only=True):
@@ -279,3 +288,35 @@ def ban(row: BanRow) -> Ban:
             user=PublicUser(id=row.user_id, username=row.display_name),
         )
     return Ban(id=row.id, reason=row.reason, created_at=row.created_at, guest_name=row.display_name)
+
+
+class Invite(msgspec.Struct, rename="camel", kw_only=True):
+    """A pending invite of a friend into a room."""
+
+    id: str
+    room: RoomSummary
+    from_: PublicUser = msgspec.field(name="from")
+    created_at: datetime
+
+
+class InviteAnswer(msgspec.Struct, rename="camel", kw_only=True):
+    """``POST /api/rooms/:code/invites``."""
+
+    invite: Invite
+
+
+class InvitesAnswer(msgspec.Struct, rename="camel", kw_only=True):
+    """``GET /api/rooms/invites``."""
+
+    invites: list[Invite]
+
+
+def invite(found: InviteView) -> Invite:
+    """One invite as the API shows it."""
+    row = found.invite
+    return Invite(
+        id=row.id,
+        room=summary(found.room),
+        from_=PublicUser(id=row.from_user_id, username=row.from_username),
+        created_at=row.created_at,
+    )

@@ -1,0 +1,182 @@
+"""A room service and two gateway replicas, in-process, on the run's real PostgreSQL, Redis and NATS.
+
+Access tokens come from a test signer both services trust (``TokenSigner``); guest tokens are the
+room service's own. Clocks are real (the protocol is about time); the gateway's owner timeout is
+short so handover tests take seconds. Protocol clients are plain ``websockets`` clients.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+import pytest_asyncio
+from websockets.asyncio.client import ClientConnection, connect
+
+from syncwatch.core.clock import SystemClock
+from syncwatch.core.passwords import Argon2Params
+from syncwatch.core.runtime import ServiceRunner
+from syncwatch.devstack.ports import free_port
+from syncwatch.protocol.v1 import PROTOCOL_VERSION
+from syncwatch.room.service import Settings as RoomSettings
+from syncwatch.room.service import build as build_room
+from syncwatch.sync_gateway.gateway import Policy
+from syncwatch.sync_gateway.service import Settings, build
+from syncwatch.testing.clients import client_from
+from syncwatch.testing.tokens import TestUser, TokenSigner
+from syncwatch.testing.ws import Frames
+
+CHEAP_ARGON2 = Argon2Params(memory_kib=256, time_cost=1, parallelism=1)
+TEST_POLICY = Policy(owner_timeout_ms=1500, tick_s=0.2, idle_timeout_s=30.0, reclaim_window_ms=5000)
+
+
+@dataclass
+class Stack:
+    """The services under test and helpers to drive them."""
+
+    signer: TokenSigner
+    room_runner: ServiceRunner
+    room_settings: RoomSettings
+    gateways: list[ServiceRunner]
+    gateway_settings: list[Settings]
+    _open: list[ClientConnection] = field(default_factory=list)
+
+    @property
+    def room_url(self) -> str:
+        return f"http://127.0.0.1:{self.room_settings.http_port}"
+
+    def ws_url(self, replica: int = 0) -> str:
+        return f"ws://127.0.0.1:{self.gateway_settings[replica].ws_port}/ws"
+
+    def http(self) -> httpx.AsyncClient:
+        return client_from(self.room_url)
+
+    async def create_room(self, owner: TestUser, **body: Any) -> dict[str, Any]:
+        body = {"maxParticipants": 5, "playbackControl": "owner_only", **body}
+        async with self.http() as c:
+            resp = await c.post("/api/rooms", json=body, headers=self.signer.auth(owner))
+        assert resp.status_code == 201, resp.text
+        room: dict[str, Any] = resp.json()["room"]
+        return room
+
+    async def join_user(self, code: str, user: TestUser) -> dict[str, Any]:
+        async with self.http() as c:
+            resp = await c.post(f"/api/rooms/{code}/join", json={}, headers=self.signer.auth(user))
+        assert resp.status_code in (200, 201), resp.text
+        answer: dict[str, Any] = resp.json()
+        return answer
+
+    async def join_guest(self, code: str, name: str = "Kim") -> dict[str, Any]:
+        async with self.http() as c:
+            resp = await c.post(f"/api/rooms/{code}/join", json={"guestName": name})
+        assert resp.status_code in (200, 201), resp.text
+        answer: dict[str, Any] = resp.json()
+        return answer
+
+    async def raw(self, replica: int = 0, **kwargs: Any) -> ClientConnection:
+        ws = await connect(self.ws_url(replica), open_timeout=5, **kwargs)
+        self._open.append(ws)
+        return ws
+
+    async def client(self, token: str, replica: int = 0) -> Frames:
+        """A socket past hello."""
+        frames = Frames(await self.raw(replica))
+        hello = await frames.request(
+            "hello",
+            {"protocolVersion": PROTOCOL_VERSION, "clientId": uuid.uuid4().hex, "token": token},
+        )
+        assert hello["type"] == "hello", hello
+        assert hello["data"]["compatible"] is True
+        return frames
+
+    async def member(self, token: str, code: str, replica: int = 0, **join: Any) -> Frames:
+        """A socket that has joined ``code`` and read its room:state and playback."""
+        frames = await self.client(token, replica)
+        ack = await frames.request("room:join", {"roomCode": code, **join})
+        assert ack["type"] == "ack", ack
+        await frames.next("room:state")
+        await frames.next("sync:state_snapshot", "sync:catchup")
+        return frames
+
+    async def close_all(self) -> None:
+        for ws in self._open:
+            with contextlib.suppress(Exception):
+                await ws.close()
+        self._open.clear()
+
+
+def gateway_settings(infra, room: RoomSettings) -> Settings:
+    return Settings(
+        http_host="127.0.0.1",
+        http_port=free_port(),
+        grpc_host="127.0.0.1",
+        grpc_port=free_port(),
+        ws_host="127.0.0.1",
+        ws_port=free_port(),
+        redis_url=infra.redis_url,
+        nats_url=infra.nats_url,
+        room_grpc_addr=f"127.0.0.1:{room.grpc_port}",
+        auth_grpc_addr="127.0.0.1:1",  # unused: keys come from the signer
+        shutdown_grace_s=0.5,
+    )
+
+
+async def start_gateway(stack_signer: TokenSigner, settings: Settings) -> ServiceRunner:
+    runner = ServiceRunner(
+        build(settings, key_source=stack_signer.key_source(), policy=TEST_POLICY)
+    )
+    await runner.start()
+    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{settings.http_port}") as c:
+        async with asyncio.timeout(30):
+            while (await c.get("/health/ready")).status_code != 200:
+                await asyncio.sleep(0.1)
+    return runner
+
+
+@pytest_asyncio.fixture(scope="session")
+async def stack_services(infra) -> AsyncIterator[Stack]:
+    clock = SystemClock()
+    signer = TokenSigner(clock)
+    room_settings = RoomSettings(
+        http_host="127.0.0.1",
+        http_port=free_port(),
+        grpc_host="127.0.0.1",
+        grpc_port=free_port(),
+        database_url=infra.postgres_url,
+        redis_url=infra.redis_url,
+        nats_url=infra.nats_url,
+        auth_grpc_addr="127.0.0.1:1",
+        guest_token_secret="gateway-test-guest-secret-" + "y" * 16,
+        shutdown_grace_s=0.5,
+    )
+    room_runner = ServiceRunner(
+        build_room(
+            room_settings, clock=clock, key_source=signer.key_source(), password_params=CHEAP_ARGON2
+        )
+    )
+    await room_runner.start()
+    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{room_settings.http_port}") as c:
+        async with asyncio.timeout(30):
+            while (await c.get("/health/ready")).status_code != 200:
+                await asyncio.sleep(0.1)
+    settings = [gateway_settings(infra, room_settings) for _ in range(2)]
+    gateways = [await start_gateway(signer, s) for s in settings]
+    stack = Stack(signer, room_runner, room_settings, gateways, settings)
+    try:
+        yield stack
+    finally:
+        await stack.close_all()
+        for g in stack.gateways:
+            await g.stop()
+        await room_runner.stop()
+
+
+@pytest_asyncio.fixture
+async def stack(stack_services: Stack) -> AsyncIterator[Stack]:
+    yield stack_services
+    await stack_services.close_all()
