@@ -103,7 +103,7 @@ export type OwnerReclaim = Record<string, never>;
 
 /** What the server enforces on this connection. */
 export interface Limits {
-  maxFrameBytes?: number;
+  maxFrameBytes: number;
   framesPerSecond: number;
   frameBurst: number;
   idleTimeoutMs: number;
@@ -131,17 +131,17 @@ export interface TimePong {
 
 /** Answer to a request frame (one with an `id`); what it carries depends on the request. */
 export interface Ack {
-  sequenceNumber?: number | null;
-  duplicate?: boolean;
-  commandId?: string | null;
+  sequenceNumber: number | null;
+  duplicate: boolean;
+  commandId: string | null;
 }
 
 /** A refused request or a problem on the connection (`room:error`). */
 export interface ErrorData {
   code: string;
   message: string;
-  retryAfter?: number | null;
-  currentSequence?: number | null;
+  retryAfter: number | null;
+  currentSequence: number | null;
 }
 
 /** The room as the live session sees it (on join and on every change). */
@@ -172,12 +172,12 @@ export interface Participant {
   memberId: string;
   name: string;
   kind: 'guest' | 'user';
-  userId?: string | null;
+  userId: string | null;
   role: 'member' | 'owner';
   canControl: boolean;
   online: boolean;
-  buffering?: boolean;
-  health?: ParticipantHealth | null;
+  buffering: boolean;
+  health: ParticipantHealth | null;
 }
 
 /** Everyone in the room, on every change. */
@@ -191,14 +191,14 @@ export interface Participants {
  */
 export interface PlaybackState {
   roomId: string;
-  sourceType?: 'external' | 'upload' | 'youtube' | null;
-  sourceId?: string | null;
-  isPlaying?: boolean;
-  playbackRate?: number;
-  anchorServerTime?: number;
-  anchorMediaTime?: number;
-  sequenceNumber?: number;
-  protocolVersion?: string;
+  sourceType: 'external' | 'upload' | 'youtube' | null;
+  sourceId: string | null;
+  isPlaying: boolean;
+  playbackRate: number;
+  anchorServerTime: number;
+  anchorMediaTime: number;
+  sequenceNumber: number;
+  protocolVersion: string;
 }
 
 /** The room's playback state now (on join, and when catch-up is not possible). */
@@ -218,11 +218,11 @@ export interface SyncCommand {
   issuedBy: string;
   type: 'PAUSE' | 'PLAY' | 'SEEK' | 'SET_RATE' | 'SOURCE' | 'STATE_SNAPSHOT';
   state: PlaybackState;
-  targetMediaTime?: number | null;
-  rate?: number | null;
-  sourceType?: 'external' | 'upload' | 'youtube' | null;
-  sourceId?: string | null;
-  idempotencyKey?: string | null;
+  targetMediaTime: number | null;
+  rate: number | null;
+  sourceType: 'external' | 'upload' | 'youtube' | null;
+  sourceId: string | null;
+  idempotencyKey: string | null;
 }
 
 /** The commands after the client's `lastSequence`, in order, then the state they lead to. */
@@ -235,7 +235,7 @@ export interface Catchup {
 export interface OwnerChanged {
   newOwnerId: string;
   newOwnerMemberId: string;
-  previousOwnerId?: string | null;
+  previousOwnerId: string | null;
   reason: string;
 }
 
@@ -257,7 +257,7 @@ export interface BufferingNotice {
   waitingFor: string[];
   names: string[];
   policy: 'always_wait' | 'never_wait' | 'wait_then_continue';
-  waitUntilServerTime?: number | null;
+  waitUntilServerTime: number | null;
 }
 
 /**
@@ -267,7 +267,7 @@ export interface BufferingNotice {
 export interface Removed {
   reason: string;
   message: string;
-  detail?: string;
+  detail: string;
 }
 
 /** This server is going away; reconnect (to any server) in `reconnectIn` ms. */
