@@ -103,6 +103,10 @@ class Stack:
         await frames.next("sync:state_snapshot", "sync:catchup")
         return frames
 
+    async def restart_gateway(self, replica: int) -> None:
+        """Start a stopped replica again on its ports."""
+        self.gateways[replica] = await start_gateway(self.signer, self.gateway_settings[replica])
+
     async def close_all(self) -> None:
         for ws in self._open:
             with contextlib.suppress(Exception):
