@@ -139,3 +139,21 @@ async def test_settings_and_permissions_are_published(room_service, nats) -> Non
         "permission.revoked",
     ]
     assert events[2].data["changed"] == ["name"]
+
+
+async def test_a_buffering_change_is_published_as_a_settings_change(room_service, nats) -> None:
+    owner = room_service.new_user()
+    room = await room_service.create_room(owner)
+    async with room_service.client() as c:
+        resp = await c.patch(
+            f"/api/rooms/{room['code']}",
+            json={"buffering": {"policy": "always_wait", "graceSeconds": 20}},
+            headers=room_service.auth(owner),
+        )
+    assert resp.status_code == 200, resp.text
+    events = [
+        e for _, e in await _events(nats, f"syncwatch.evt.room.{room['id']}.room.settings_changed")
+    ]
+    assert len(events) == 1
+    assert events[0].data["changed"] == ["buffering"]
+    assert events[0].data["buffering"] == {"policy": "always_wait", "graceSeconds": 20}

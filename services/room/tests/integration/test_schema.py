@@ -1,4 +1,5 @@
-"""The room schema's own guarantees, on real PostgreSQL: unique codes, seats 2..5, one active stay."""
+"""The room schema's own guarantees, on real PostgreSQL: unique codes, seats 2..5, one active stay,
+the buffering policy's defaults and bounds."""
 
 from __future__ import annotations
 
@@ -82,3 +83,19 @@ async def test_one_active_stay_per_user_and_guests_never_own(pg: PostgresDepende
         NOW,
     )
     await pg.pool.execute(insert, new_id("m"), room_id, "u_2", None, "member", NOW)
+
+
+async def test_buffering_defaults_and_checks(pg: PostgresDependency) -> None:
+    room_id = await _room(pg)
+    row = await pg.pool.fetchrow(
+        "SELECT buffering_policy, buffering_grace_s FROM rooms WHERE id = $1", room_id
+    )
+    assert row is not None
+    assert (row["buffering_policy"], row["buffering_grace_s"]) == ("wait_then_continue", 10)
+    for column, value in [
+        ("buffering_policy", "sometimes"),
+        ("buffering_grace_s", 0),
+        ("buffering_grace_s", 121),
+    ]:
+        with pytest.raises(asyncpg.CheckViolationError):
+            await pg.pool.execute(f"UPDATE rooms SET {column} = $2 WHERE id = $1", room_id, value)

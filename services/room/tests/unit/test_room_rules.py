@@ -12,6 +12,8 @@ from syncwatch.room.domain.rooms import (
     CODE_ALPHABET,
     CODE_LENGTH,
     Action,
+    Buffering,
+    BufferingPolicy,
     Candidate,
     Handover,
     HandoverOrder,
@@ -95,6 +97,14 @@ def test_valid_settings() -> None:
     assert s.max_participants == 5
     assert s.playback_control is PlaybackControl.OWNER_ONLY
     assert s.handover == Handover(enabled=True, order=HandoverOrder.JOIN_ORDER)
+    assert s.buffering == Buffering(policy=BufferingPolicy.WAIT_THEN_CONTINUE, grace_s=10)
+
+
+@pytest.mark.parametrize("policy", list(BufferingPolicy))
+@pytest.mark.parametrize("grace_s", [1, 120])
+def test_every_buffering_policy_and_the_grace_bounds(policy: BufferingPolicy, grace_s: int) -> None:
+    s = validate_settings(**_settings(buffering_policy=policy.value, buffering_grace_s=grace_s))  # type: ignore[arg-type]
+    assert s.buffering == Buffering(policy=policy, grace_s=grace_s)
 
 
 def test_default_name() -> None:
@@ -109,6 +119,9 @@ def test_default_name() -> None:
         ({"max_participants": 3, "seats_taken": 4}, "maxParticipants"),
         ({"playback_control": "anyone"}, "playbackControl"),
         ({"handover_order": "random"}, "handover.order"),
+        ({"buffering_policy": "sometimes"}, "buffering.policy"),
+        ({"buffering_grace_s": 0}, "buffering.graceSeconds"),
+        ({"buffering_grace_s": 121}, "buffering.graceSeconds"),
         ({"name": "   "}, "name"),
         ({"name": "x" * 61}, "name"),
         ({"name": "bad\x00name"}, "name"),

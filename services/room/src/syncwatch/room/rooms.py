@@ -195,6 +195,8 @@ class RoomService:
         password: str | None,
         handover_enabled: bool,
         handover_order: str,
+        buffering_policy: str,
+        buffering_grace_s: int,
         ip: str,
     ) -> tuple[RoomView, MemberRow]:
         """A new room owned by ``user``; 429 past the per-user hourly limit."""
@@ -207,6 +209,8 @@ class RoomService:
                 password=password,
                 handover_enabled=handover_enabled,
                 handover_order=handover_order,
+                buffering_policy=buffering_policy,
+                buffering_grace_s=buffering_grace_s,
             )
         except SettingsError as exc:
             raise _settings_error(exc) from None
@@ -598,7 +602,8 @@ class RoomService:
         self, raw_code: str, user: AccessClaims, changes: dict[str, object], *, ip: str
     ) -> RoomView:
         """Change any of name, maxParticipants, password (None removes it), playbackControl,
-        handover, delegate_id (None clears it) (owner only). Unmentioned settings stay as they are.
+        handover, buffering (policy, grace_seconds), delegate_id (None clears it) (owner only).
+        Unmentioned settings stay as they are.
 
         The delegate must be a signed-in member of the room other than the owner.
         """
@@ -614,6 +619,8 @@ class RoomService:
                 )
         handover = changes.get("handover")
         handover_map = handover if isinstance(handover, dict) else {}
+        buffering = changes.get("buffering")
+        buffering_map = buffering if isinstance(buffering, dict) else {}
         password_given = "password" in changes
         password = changes.get("password")
         try:
@@ -625,6 +632,10 @@ class RoomService:
                 password=str(password) if password_given and password is not None else None,
                 handover_enabled=bool(handover_map.get("enabled", room.handover_enabled)),
                 handover_order=str(handover_map.get("order", room.handover_order)),
+                buffering_policy=str(buffering_map.get("policy", room.buffering_policy)),
+                buffering_grace_s=int(
+                    str(buffering_map.get("grace_seconds", room.buffering_grace_s))
+                ),
                 seats_taken=view.seats_taken,
             )
         except SettingsError as exc:
@@ -667,6 +678,10 @@ class RoomService:
                 "name": updated.name,
                 "maxParticipants": updated.max_participants,
                 "playbackControl": updated.playback_control.value,
+                "buffering": {
+                    "policy": updated.buffering_policy.value,
+                    "graceSeconds": updated.buffering_grace_s,
+                },
                 "hasPassword": updated.password_hash is not None,
                 "delegateId": updated.delegate_member_id,
             },

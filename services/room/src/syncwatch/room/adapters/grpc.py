@@ -60,6 +60,8 @@ def _room(view: RoomView) -> room_pb2.Room:
         create_time=_timestamp(r.created_at),
         expire_time=_timestamp(r.expires_at),
         delegate_member_id=r.delegate_member_id or "",
+        buffering_policy=r.buffering_policy.value,
+        buffering_grace_seconds=r.buffering_grace_s,
     )
 
 

@@ -1,5 +1,5 @@
 """PostgreSQL store of rooms, members and invites (schema ``room``, migrations ``0002_rooms.sql``,
-``0003_removals_and_invites.sql``).
+``0003_removals_and_invites.sql``, ``0004_buffering_policy.sql``).
 
 Capacity is enforced here, in one transaction per join: the room row is locked (``FOR UPDATE``), so
 concurrent joins on one room run one after another and each counts the active members it sees; a
@@ -21,6 +21,7 @@ import asyncpg
 from syncwatch.core.postgres import PostgresDependency
 from syncwatch.room.domain.rooms import (
     CODE_ATTEMPTS,
+    BufferingPolicy,
     Candidate,
     Handover,
     HandoverOrder,
@@ -47,6 +48,8 @@ class RoomRow:
     handover_enabled: bool
     handover_order: HandoverOrder
     delegate_member_id: str | None
+    buffering_policy: BufferingPolicy
+    buffering_grace_s: int
     created_at: dt.datetime
     expires_at: dt.datetime
     deleted_at: dt.datetime | None = None
@@ -167,7 +170,8 @@ class LeaveResult:
 
 _ROOM_COLUMNS = (
     "id, code, name, owner_id, max_participants, password_hash, playback_control,"
-    " handover_enabled, handover_order, delegate_member_id, created_at, expires_at, deleted_at"
+    " handover_enabled, handover_order, delegate_member_id, buffering_policy, buffering_grace_s,"
+    " created_at, expires_at, deleted_at"
 )
 _MEMBER_COLUMNS = "id, room_id, user_id, guest_id, display_name, role, joined_at"
 _INVITE_COLUMNS = "id, room_id, from_user_id, from_username, to_user_id, created_at"
@@ -186,6 +190,8 @@ def _room(row: asyncpg.Record) -> RoomRow:
         handover_enabled=row["handover_enabled"],
         handover_order=HandoverOrder(row["handover_order"]),
         delegate_member_id=row["delegate_member_id"],
+        buffering_policy=BufferingPolicy(row["buffering_policy"]),
+        buffering_grace_s=row["buffering_grace_s"],
         created_at=row["created_at"],
         expires_at=row["expires_at"],
         deleted_at=row["deleted_at"],
@@ -235,8 +241,8 @@ class RoomStore:
                     room_row = await conn.fetchrow(
                         f"INSERT INTO rooms (id, code, name, owner_id, max_participants,"
                         f" password_hash, playback_control, handover_enabled, handover_order,"
-                        f" created_at, updated_at, expires_at)"
-                        f" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11)"
+                        f" buffering_policy, buffering_grace_s, created_at, updated_at, expires_at)"
+                        f" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13)"
                         f" RETURNING {_ROOM_COLUMNS}",
                         new_id("rm"),
                         code,
@@ -247,6 +253,8 @@ class RoomStore:
                         settings.playback_control.value,
                         settings.handover.enabled,
                         settings.handover.order.value,
+                        settings.buffering.policy.value,
+                        settings.buffering.grace_s,
                         now,
                         expires_at,
                     )
@@ -661,7 +669,8 @@ class RoomStore:
                 f" handover_enabled = $5, handover_order = $6,"
                 f" password_hash = CASE WHEN $7 THEN password_hash ELSE $8 END,"
                 f" updated_at = $9, expires_at = greatest(expires_at, $10),"
-                f" delegate_member_id = CASE WHEN $11 THEN delegate_member_id ELSE $12 END"
+                f" delegate_member_id = CASE WHEN $11 THEN delegate_member_id ELSE $12 END,"
+                f" buffering_policy = $13, buffering_grace_s = $14"
                 f" WHERE id = $1 RETURNING {_ROOM_COLUMNS}",
                 room_id,
                 settings.name,
@@ -675,6 +684,8 @@ class RoomStore:
                 expires_at,
                 keep_delegate,
                 delegate_member_id,
+                settings.buffering.policy.value,
+                settings.buffering.grace_s,
             )
             assert row is not None  # locked above, so still there
             return _room(row)

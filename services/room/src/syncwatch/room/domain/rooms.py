@@ -24,6 +24,9 @@ NAME_MAX = 60
 PASSWORD_MIN = 4
 PASSWORD_MAX = 128
 GUEST_NAME_MAX = 32
+BUFFERING_GRACE_MIN_S = 1
+BUFFERING_GRACE_MAX_S = 120
+BUFFERING_GRACE_DEFAULT_S = 10
 #: A room lives this long after its last join or settings change.
 ROOM_TTL_S = 24 * 3600
 
@@ -43,6 +46,17 @@ class HandoverOrder(enum.StrEnum):
 
     JOIN_ORDER = "join_order"
     EXPLICIT_DELEGATE = "explicit_delegate"
+
+
+class BufferingPolicy(enum.StrEnum):
+    """What playback does while a member's player is buffering (the sync gateway enforces it)."""
+
+    #: Pause while a member buffers; go on without them once the grace has passed.
+    WAIT_THEN_CONTINUE = "wait_then_continue"
+    #: Pause until everyone can play.
+    ALWAYS_WAIT = "always_wait"
+    #: Never pause for anyone; a buffering member catches up.
+    NEVER_WAIT = "never_wait"
 
 
 class Role(enum.StrEnum):
@@ -135,6 +149,14 @@ class Handover:
 
 
 @dataclass(frozen=True)
+class Buffering:
+    """What playback does while a member buffers, and how long ``wait_then_continue`` waits."""
+
+    policy: BufferingPolicy = BufferingPolicy.WAIT_THEN_CONTINUE
+    grace_s: int = BUFFERING_GRACE_DEFAULT_S
+
+
+@dataclass(frozen=True)
 class RoomSettings:
     """The settings an owner chooses, validated (the password still in clear, for hashing)."""
 
@@ -142,6 +164,7 @@ class RoomSettings:
     max_participants: int
     playback_control: PlaybackControl
     handover: Handover = field(default_factory=Handover)
+    buffering: Buffering = field(default_factory=Buffering)
 
 
 def default_room_name(owner_username: str) -> str:
@@ -188,6 +211,8 @@ def validate_settings(
     password: str | None,
     handover_enabled: bool = True,
     handover_order: str = HandoverOrder.JOIN_ORDER,
+    buffering_policy: str = BufferingPolicy.WAIT_THEN_CONTINUE,
+    buffering_grace_s: int = BUFFERING_GRACE_DEFAULT_S,
     seats_taken: int = 0,
 ) -> RoomSettings:
     """Validated settings, or ``SettingsError`` listing every broken rule.
@@ -222,6 +247,22 @@ def validate_settings(
     except ValueError:
         problems.append(FieldError("handover.order", "choose one of join_order, explicit_delegate"))
         order = HandoverOrder.JOIN_ORDER
+    try:
+        policy = BufferingPolicy(buffering_policy)
+    except ValueError:
+        problems.append(
+            FieldError(
+                "buffering.policy", "choose one of wait_then_continue, always_wait, never_wait"
+            )
+        )
+        policy = BufferingPolicy.WAIT_THEN_CONTINUE
+    if not BUFFERING_GRACE_MIN_S <= buffering_grace_s <= BUFFERING_GRACE_MAX_S:
+        problems.append(
+            FieldError(
+                "buffering.graceSeconds",
+                f"choose {BUFFERING_GRACE_MIN_S} to {BUFFERING_GRACE_MAX_S} seconds",
+            )
+        )
     if password is not None and (problem := password_problem(password)):
         problems.append(FieldError("password", problem))
     if problems:
@@ -231,6 +272,7 @@ def validate_settings(
         max_participants=max_participants,
         playback_control=control,
         handover=Handover(enabled=handover_enabled, order=order),
+        buffering=Buffering(policy=policy, grace_s=buffering_grace_s),
     )
 
 

@@ -13,6 +13,19 @@ export interface Handover {
   order: HandoverOrder;
 }
 
+/**
+ * What playback does while a member's player is buffering: `wait_then_continue` pauses, then goes on
+ * without them after the grace; `always_wait` pauses until everyone can play; `never_wait` never
+ * pauses for anyone (they catch up).
+ */
+export type BufferingPolicy = 'wait_then_continue' | 'always_wait' | 'never_wait';
+
+export interface Buffering {
+  policy: BufferingPolicy;
+  /** 1..120; how long `wait_then_continue` waits for a buffering member. */
+  graceSeconds: number;
+}
+
 /** Public facts: what `GET /api/rooms/:code` answers to anyone. */
 export interface RoomSummary {
   code: string;
@@ -31,6 +44,7 @@ export interface Room extends RoomSummary {
   id: string;
   createdAt: string;
   handover: Handover;
+  buffering: Buffering;
   delegateId: string | null;
   controllers: string[];
   inviteUrl: string;
@@ -77,6 +91,7 @@ export interface CreateRoomInput {
   password?: string;
   playbackControl: PlaybackControl;
   handover?: Partial<Handover>;
+  buffering?: Partial<Buffering>;
 }
 
 export interface RoomSettingsPatch {
@@ -86,6 +101,7 @@ export interface RoomSettingsPatch {
   password?: string | null;
   playbackControl?: PlaybackControl;
   handover?: Partial<Handover>;
+  buffering?: Partial<Buffering>;
   delegateId?: string | null;
 }
 

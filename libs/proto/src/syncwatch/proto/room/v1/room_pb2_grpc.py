@@ -28,9 +28,11 @@ if _version_not_supported:
 
 class RoomServiceStub:
     """RoomService answers other services (the sync gateway first) about rooms and their members.
-    Rooms are addressed by id ("rm_…") or invite code; a deleted or expired room is NOT_FOUND
-    (`room_not_found`). Errors travel as typed errors (syncwatch-error-bin): `room_not_found`,
-    `not_member`, `member_not_found`, `owner_only`, `guest_cannot_own`, `invalid_request`.
+    Rooms are addressed by id ("rm_…") or invite code; a gone room is NOT_FOUND with code
+    `room_not_found` (never a room), `room_expired` (ran out of time) or `room_ended` (its owner ended
+    it, or its last signed-in member left). Errors travel as typed errors (syncwatch-error-bin):
+    `room_not_found`, `room_expired`, `room_ended`, `not_member`, `member_not_found`, `owner_only`,
+    `guest_cannot_own`, `invalid_request`.
     """
 
     def __init__(self, channel):
@@ -78,9 +80,11 @@ class RoomServiceStub:
 
 class RoomServiceServicer:
     """RoomService answers other services (the sync gateway first) about rooms and their members.
-    Rooms are addressed by id ("rm_…") or invite code; a deleted or expired room is NOT_FOUND
-    (`room_not_found`). Errors travel as typed errors (syncwatch-error-bin): `room_not_found`,
-    `not_member`, `member_not_found`, `owner_only`, `guest_cannot_own`, `invalid_request`.
+    Rooms are addressed by id ("rm_…") or invite code; a gone room is NOT_FOUND with code
+    `room_not_found` (never a room), `room_expired` (ran out of time) or `room_ended` (its owner ended
+    it, or its last signed-in member left). Errors travel as typed errors (syncwatch-error-bin):
+    `room_not_found`, `room_expired`, `room_ended`, `not_member`, `member_not_found`, `owner_only`,
+    `guest_cannot_own`, `invalid_request`.
     """
 
     def GetRoom(self, request, context):
@@ -181,9 +185,11 @@ def add_RoomServiceServicer_to_server(servicer, server):
  # This class is part of an EXPERIMENTAL API.
 class RoomService:
     """RoomService answers other services (the sync gateway first) about rooms and their members.
-    Rooms are addressed by id ("rm_…") or invite code; a deleted or expired room is NOT_FOUND
-    (`room_not_found`). Errors travel as typed errors (syncwatch-error-bin): `room_not_found`,
-    `not_member`, `member_not_found`, `owner_only`, `guest_cannot_own`, `invalid_request`.
+    Rooms are addressed by id ("rm_…") or invite code; a gone room is NOT_FOUND with code
+    `room_not_found` (never a room), `room_expired` (ran out of time) or `room_ended` (its owner ended
+    it, or its last signed-in member left). Errors travel as typed errors (syncwatch-error-bin):
+    `room_not_found`, `room_expired`, `room_ended`, `not_member`, `member_not_found`, `owner_only`,
+    `guest_cannot_own`, `invalid_request`.
     """
 
     @staticmethod

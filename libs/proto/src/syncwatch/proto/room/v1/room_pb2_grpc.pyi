@@ -29,9 +29,11 @@ GRPC_VERSION: str
 
 class RoomServiceStub:
     """RoomService answers other services (the sync gateway first) about rooms and their members.
-    Rooms are addressed by id ("rm_…") or invite code; a deleted or expired room is NOT_FOUND
-    (`room_not_found`). Errors travel as typed errors (syncwatch-error-bin): `room_not_found`,
-    `not_member`, `member_not_found`, `owner_only`, `guest_cannot_own`, `invalid_request`.
+    Rooms are addressed by id ("rm_…") or invite code; a gone room is NOT_FOUND with code
+    `room_not_found` (never a room), `room_expired` (ran out of time) or `room_ended` (its owner ended
+    it, or its last signed-in member left). Errors travel as typed errors (syncwatch-error-bin):
+    `room_not_found`, `room_expired`, `room_ended`, `not_member`, `member_not_found`, `owner_only`,
+    `guest_cannot_own`, `invalid_request`.
     """
 
     @_typing.overload
@@ -58,9 +60,11 @@ class RoomServiceStub:
 @_typing.type_check_only
 class RoomServiceAsyncStub(RoomServiceStub):
     """RoomService answers other services (the sync gateway first) about rooms and their members.
-    Rooms are addressed by id ("rm_…") or invite code; a deleted or expired room is NOT_FOUND
-    (`room_not_found`). Errors travel as typed errors (syncwatch-error-bin): `room_not_found`,
-    `not_member`, `member_not_found`, `owner_only`, `guest_cannot_own`, `invalid_request`.
+    Rooms are addressed by id ("rm_…") or invite code; a gone room is NOT_FOUND with code
+    `room_not_found` (never a room), `room_expired` (ran out of time) or `room_ended` (its owner ended
+    it, or its last signed-in member left). Errors travel as typed errors (syncwatch-error-bin):
+    `room_not_found`, `room_expired`, `room_ended`, `not_member`, `member_not_found`, `owner_only`,
+    `guest_cannot_own`, `invalid_request`.
     """
 
     def __init__(self, channel: _aio.Channel) -> None: ...
@@ -83,9 +87,11 @@ class RoomServiceAsyncStub(RoomServiceStub):
 
 class RoomServiceServicer(metaclass=_abc_1.ABCMeta):
     """RoomService answers other services (the sync gateway first) about rooms and their members.
-    Rooms are addressed by id ("rm_…") or invite code; a deleted or expired room is NOT_FOUND
-    (`room_not_found`). Errors travel as typed errors (syncwatch-error-bin): `room_not_found`,
-    `not_member`, `member_not_found`, `owner_only`, `guest_cannot_own`, `invalid_request`.
+    Rooms are addressed by id ("rm_…") or invite code; a gone room is NOT_FOUND with code
+    `room_not_found` (never a room), `room_expired` (ran out of time) or `room_ended` (its owner ended
+    it, or its last signed-in member left). Errors travel as typed errors (syncwatch-error-bin):
+    `room_not_found`, `room_expired`, `room_ended`, `not_member`, `member_not_found`, `owner_only`,
+    `guest_cannot_own`, `invalid_request`.
     """
 
     @_abc_1.abstractmethod

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import msgspec
 from litestar import Controller, Request, Response, delete, get, patch, post, put
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, JSONBody
@@ -16,6 +17,7 @@ from syncwatch.room.adapters.guest_tokens import GuestTokens, is_guest_token
 from syncwatch.room.adapters.http.schemas import (
     BanBody,
     BansAnswer,
+    BufferingBody,
     CreatedAnswer,
     CreateRoomBody,
     GuestTokenAnswer,
@@ -38,6 +40,7 @@ from syncwatch.room.adapters.http.schemas import (
     room,
     summary,
 )
+from syncwatch.room.domain.rooms import BUFFERING_GRACE_DEFAULT_S, BufferingPolicy
 from syncwatch.room.rooms import Caller, RoomService, RoomView
 
 Rooms = NamedDependency[RoomService]
@@ -101,6 +104,7 @@ class RoomController(Controller):
     ) -> CreatedAnswer:
         """A new room; you are its owner and first member."""
         handover = data.handover
+        buffering = data.buffering or BufferingBody()
         view, owner = await rooms.create(
             current_user,
             name=data.name,
@@ -109,6 +113,16 @@ class RoomController(Controller):
             password=data.password,
             handover_enabled=handover.enabled if handover else True,
             handover_order=handover.order if handover else "join_order",
+            buffering_policy=(
+                BufferingPolicy.WAIT_THEN_CONTINUE
+                if buffering.policy is msgspec.UNSET
+                else buffering.policy
+            ),
+            buffering_grace_s=(
+                BUFFERING_GRACE_DEFAULT_S
+                if buffering.grace_seconds is msgspec.UNSET
+                else buffering.grace_seconds
+            ),
             ip=ip_of(request),
         )
         return CreatedAnswer(room=room(view), member=member(view, owner))

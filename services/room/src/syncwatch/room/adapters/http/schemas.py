@@ -23,6 +23,14 @@ class HandoverBody(msgspec.Struct, rename="camel", kw_only=True):
     order: Text = "join_order"
 
 
+class BufferingBody(msgspec.Struct, rename="camel", kw_only=True):
+    """What playback does while a member buffers; a field not sent keeps its current value
+    (its default on create)."""
+
+    policy: Text | msgspec.UnsetType = msgspec.UNSET
+    grace_seconds: int | msgspec.UnsetType = msgspec.UNSET
+
+
 class CreateRoomBody(msgspec.Struct, rename="camel", kw_only=True):
     """``POST /api/rooms``."""
 
@@ -31,6 +39,7 @@ class CreateRoomBody(msgspec.Struct, rename="camel", kw_only=True):
     name: Text | None = None
     password: Secret | None = None
     handover: HandoverBody | None = None
+    buffering: BufferingBody | None = None
 
 
 class SettingsBody(msgspec.Struct, rename="camel", kw_only=True):
@@ -43,16 +52,22 @@ class SettingsBody(msgspec.Struct, rename="camel", kw_only=True):
     password: Secret | msgspec.UnsetType | None = msgspec.UNSET
     playback_control: Text | msgspec.UnsetType = msgspec.UNSET
     handover: HandoverBody | msgspec.UnsetType = msgspec.UNSET
+    buffering: BufferingBody | msgspec.UnsetType = msgspec.UNSET
     delegate_id: Text | msgspec.UnsetType | None = msgspec.UNSET
 
     def changes(self) -> dict[str, object]:
-        """The fields sent, by their Python names (handover as a dict)."""
+        """The fields sent, by their Python names (handover and buffering as dicts of the fields
+        they carry)."""
         found: dict[str, object] = {}
         for field in self.__struct_fields__:
             value = getattr(self, field)
             if value is msgspec.UNSET:
                 continue
-            found[field] = msgspec.structs.asdict(value) if field == "handover" else value
+            if isinstance(value, msgspec.Struct):
+                value = {
+                    k: v for k, v in msgspec.structs.asdict(value).items() if v is not msgspec.UNSET
+                }
+            found[field] = value
         return found
 
 
@@ -102,6 +117,13 @@ class Handover(msgspec.Struct, rename="camel", kw_only=True):
     order: str
 
 
+class Buffering(msgspec.Struct, rename="camel", kw_only=True):
+    """What playback does while a member buffers."""
+
+    policy: str
+    grace_seconds: int
+
+
 class RoomSummary(msgspec.Struct, rename="camel", kw_only=True):
     """Public facts about a room."""
 
@@ -122,6 +144,7 @@ class Room(RoomSummary, kw_only=True):
     id: str
     created_at: datetime
     handover: Handover
+    buffering: Buffering
     delegate_id: str | None
     controllers: list[str]
     invite_url: str
@@ -210,6 +233,7 @@ def room(view: RoomView, controllers: list[str] | None = None) -> Room:
         id=r.id,
         created_at=r.created_at,
         handover=Handover(enabled=r.handover_enabled, order=r.handover_order.value),
+        buffering=Buffering(policy=r.buffering_policy.value, grace_seconds=r.buffering_grace_s),
         delegate_id=r.delegate_member_id,
         controllers=controllers or [],
         invite_url=f"/r/{r.code}",
