@@ -95,6 +95,10 @@ test-e2e: install web ## End-to-end tests: the make-dev stack driven by Playwrig
 test: install web proto-check test-web ## Every test: unit, integration, end-to-end (Python) and Vitest
 	$(UV) run --frozen pytest libs services
 
+.PHONY: bench-gateway
+bench-gateway: install ## Gateway fan-out benchmark next to a bare websockets server (ARGS="--rooms 300 --commands 20")
+	$(UV) run --frozen python loadtests/bench_gateway.py $(ARGS)
+
 .PHONY: clean
 clean: ## Remove build outputs and caches (not .syncwatch state)
 	rm -rf .venv $(WEB)/node_modules $(WEB)/dist .mypy_cache .ruff_cache .pytest_cache test-artifacts

@@ -224,5 +224,11 @@ def run_main(
         raise SystemExit(2) from None
     configure_logging(name, shared.log_level, shared.log_format)
     setup_telemetry(name)
+
+    async def main() -> None:
+        # Built inside the running loop: gRPC channels and other loop-bound clients that
+        # ``build`` creates must belong to the loop that serves.
+        await serve(build(settings), shared)
+
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(serve(build(settings), shared))
+        asyncio.run(main())

@@ -170,6 +170,10 @@ class LocalRoom:
         self._last_health_push = 0.0
         self._health_dirty = False
         self.closed = False
+        #: Members' recent round-trip times (from their reports), for the command lead time.
+        self.rtts_ms: list[float] = []
+        #: Whether the room is waiting for a buffering member (refreshed every tick).
+        self.buffer_wait = False
 
     # ---- lifecycle ----------------------------------------------------------------------
 
@@ -362,6 +366,8 @@ class LocalRoom:
             self._last_keep_alive = now_mono
             with contextlib.suppress(errors.SyncWatchError):
                 await self.gw.rooms.keep_alive(self.id)
+        health = await self.gw.store.health(self.id)
+        self.rtts_ms = [_health_decoder.decode(h).rtt_ms for h in health.values()]
         await self.gw.owner_watch(self)
         await self.gw.buffering_deadline(self)
 
@@ -765,11 +771,16 @@ class Gateway:
     ) -> None:
         started = time.perf_counter()
         room, member = self._in_room(conn)
-        command_type, action = _COMMAND_FRAMES[kind]
+        command_type, _ = _COMMAND_FRAMES[kind]
         assert isinstance(payload, v1.CommandOptions)
-        allowed, reason = await self.rooms.allowed(room.id, conn.who, action)
-        if not allowed:
-            raise errors.Forbidden(reason or "you may not control playback", code="not_allowed")
+        # Playback actions share one rule (the room's playbackControl, the owner, grants), and
+        # the room service says it for each member in ``canControl``; the gateway refreshes its
+        # members on every room event, so no call is needed per command.
+        if not member.can_control:
+            raise errors.Forbidden(
+                f"playback control is {room.info.playback_control} in this room",
+                code="not_allowed",
+            )
         if command_type == "SOURCE":
             assert isinstance(payload, v1.SyncSource)
             _check_source(payload)
@@ -782,7 +793,10 @@ class Gateway:
             source_id=getattr(payload, "source_id", None),
             idempotency_key=payload.idempotency_key,
         )
-        await self.store.clear_flag(room.id, "buffer_wait")
+        if room.buffer_wait:
+            # A person took over while the room waited for a buffering member.
+            await self.store.clear_flag(room.id, "buffer_wait")
+            room.buffer_wait = False
         done = await self.issue(room, intent, payload.expected_sequence, started)
         conn.send(
             "ack",
@@ -802,9 +816,7 @@ class Gateway:
         started: float | None = None,
     ) -> Any:
         """Order a command in the room and fan it out to every replica."""
-        health = await self.store.health(room.id)
-        rtts = [_health_decoder.decode(h).rtt_ms for h in health.values()]
-        at = self.server_now() + lead_time_ms(rtts)
+        at = self.server_now() + lead_time_ms(room.rtts_ms)
         done = await self.store.commit(
             room.id,
             lambda state, seq: apply(state, intent, at, seq),
@@ -867,6 +879,7 @@ class Gateway:
                 now + room.info.buffering_grace_s * 1000 if policy == "wait_then_continue" else 0.0
             )
             await self.store.set_flag(room.id, "buffer_wait", str(until), 6 * 3600)
+            room.buffer_wait = True
             await self.issue(room, Intent("PAUSE", SYSTEM))
             await self.store.release(room.id, "buffer_pause")
             wait_flag = str(until)
@@ -892,6 +905,7 @@ class Gateway:
     async def buffering_deadline(self, room: LocalRoom) -> None:
         """``wait_then_continue``: after the grace, play on without the buffering members."""
         flag = await self.store.flag(room.id, "buffer_wait")
+        room.buffer_wait = flag is not None
         if not flag or float(flag) == 0.0 or float(flag) > self.server_now():
             return
         if not await self.store.claim(room.id, "buffer_deadline", 2.0):

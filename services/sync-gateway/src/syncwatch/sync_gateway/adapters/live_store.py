@@ -19,6 +19,7 @@ from typing import Literal
 
 import msgspec
 import redis.asyncio as aioredis
+from redis.commands.core import AsyncScript
 
 from syncwatch.core import errors
 from syncwatch.protocol.v1 import PlaybackState, SyncCommand
@@ -98,6 +99,7 @@ class LiveStore:
     def __init__(self, redis: Callable[[], aioredis.Redis]) -> None:
         self._redis = redis
         self._locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
+        self._script: AsyncScript | None = None
 
     @property
     def r(self) -> aioredis.Redis:
@@ -140,7 +142,9 @@ class LiveStore:
         expected_sequence: int | None,
         idempotency_key: str | None,
     ) -> Committed:
-        script = self.r.register_script(_COMMIT)
+        if self._script is None:
+            self._script = self.r.register_script(_COMMIT)
+        script = self._script
         idem_key = _key(room_id, f"idem:{idempotency_key}") if idempotency_key else ""
         for _ in range(COMMIT_ATTEMPTS):
             state = await self.state(room_id)
@@ -171,6 +175,7 @@ class LiveStore:
                     KEY_TTL_S,
                     IDEMPOTENCY_TTL_S,
                 ],
+                client=self.r,
             )
             status = status.decode() if isinstance(status, bytes) else status
             if status == "ok":
