@@ -12,25 +12,21 @@ console error fails the test.
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
 import pytest
-import pytest_asyncio
 from playwright.async_api import (
     Browser,
     ConsoleMessage,
     Locator,
     Page,
     ViewportSize,
-    async_playwright,
     expect,
 )
 
 from syncwatch.devstack.stack import DevStack
 
 from .conftest import ARTIFACTS
-from .test_browser import CHROMIUM_ARGS, chromium_path
 
 pytestmark = pytest.mark.e2e
 
@@ -46,14 +42,6 @@ class Person:
     password: str
     page: Page
     problems: list[str] = field(default_factory=list)
-
-
-@pytest_asyncio.fixture(scope="module")
-async def browser() -> AsyncIterator[Browser]:
-    async with async_playwright() as pw:
-        b = await pw.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        yield b
-        await b.close()
 
 
 async def _person(browser: Browser, name: str, run_id: str) -> Person:

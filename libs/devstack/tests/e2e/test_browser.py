@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import AsyncIterator
-
 import pytest
-import pytest_asyncio
-from playwright.async_api import Browser, ConsoleMessage, async_playwright
+from playwright.async_api import Browser, ConsoleMessage
 
 from syncwatch.devstack.stack import DevStack
 
@@ -15,32 +11,7 @@ from .conftest import ARTIFACTS
 
 pytestmark = pytest.mark.e2e
 
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 VIEWPORTS = {"phone": (390, 844), "tablet": (820, 1180), "desktop": (1440, 900)}
-
-
-def chromium_path() -> str:
-    path = shutil.which("chromium") or shutil.which("chromium-browser")
-    if path is None:
-        pytest.fail("Debian chromium is not installed: run `make install`")
-    return path
-
-
-@pytest_asyncio.fixture(scope="module")
-async def browser() -> AsyncIterator[Browser]:
-    async with async_playwright() as pw:
-        b = await pw.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        yield b
-        await b.close()
 
 
 @pytest.mark.parametrize("viewport", list(VIEWPORTS))
@@ -56,7 +27,10 @@ async def test_shell_renders_without_console_errors(
     problems: list[str] = []
 
     def on_console(msg: ConsoleMessage) -> None:
-        if msg.type == "error":
+        # /r/ABCDEFGH is no room: the page shows "No room with this code" from the API's 404,
+        # and Chromium logs that answer; anything else is a problem.
+        expected = page_name == "room-link" and "status of 404" in msg.text
+        if msg.type == "error" and not expected:
             problems.append(f"console error: {msg.text}")
 
     page.on("console", on_console)

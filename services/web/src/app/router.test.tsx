@@ -20,6 +20,18 @@ function renderAt(path: string) {
   return router;
 }
 
+const roomSummary = {
+  code: 'ABCDEFGH',
+  name: 'Friday film',
+  owner: { id: 'u_ann', username: 'ann' },
+  seatsTaken: 1,
+  maxParticipants: 5,
+  hasPassword: false,
+  playbackControl: 'owner_only',
+  nowPlaying: null,
+  expiresAt: '2026-11-24T22:00:00Z',
+};
+
 const emptyFriends = () => json(200, { friends: [], incoming: [], outgoing: [], blocked: [] });
 
 beforeEach(() => {
@@ -31,7 +43,6 @@ describe('routes', () => {
     ['/', 'Watch together, perfectly in sync.'],
     ['/login', 'Log in'],
     ['/register', 'Create your account'],
-    ['/r/ABCDEFGH', 'Room lobby'],
     ['/r/not-a-code', 'This invite link is not valid'],
     ['/no/such/page', 'Page not found'],
   ])('%s renders its heading', async (path, heading) => {
@@ -49,7 +60,8 @@ describe('routes', () => {
   it('makes no request when a page loads signed out', async () => {
     const fetchMock = vi.fn();
     vi.stubGlobal('fetch', fetchMock);
-    for (const path of ['/', '/login', '/register', '/r/ABCDEFGH', '/missing', '/profile', '/friends']) {
+    // Not /r/<code>: the room page reads the room's public summary for anyone.
+    for (const path of ['/', '/login', '/register', '/missing', '/profile', '/friends']) {
       renderAt(path);
       await screen.findAllByRole('heading', { level: 1 });
     }
@@ -61,17 +73,18 @@ describe('routes', () => {
     expect(await screen.findByRole('link', { name: 'Create a room' })).toHaveAttribute('href', '/login');
   });
 
-  it('shows the invite code, link and unavailable state in the room lobby', async () => {
+  it('shows the room lobby at /r/:code, with sign-in coming back to the room', async () => {
+    const api = mockApi({ 'GET /api/rooms/ABCDEFGH': () => json(200, { room: roomSummary }) });
     renderAt('/r/ABCDEFGH');
-    expect(await screen.findByTestId('room-code')).toHaveTextContent('ABCDEFGH');
-    expect(screen.getByRole('textbox', { name: 'Invite link' })).toHaveValue(`${window.location.origin}/r/ABCDEFGH`);
-    expect(screen.getByRole('button', { name: 'Copy invite link' })).toBeInTheDocument();
-    expect(screen.getByRole('heading', { name: 'The room could not be loaded yet' })).toBeInTheDocument();
+    expect(await screen.findByRole('heading', { level: 1, name: 'Friday film' })).toBeInTheDocument();
+    expect(screen.getByRole('link', { name: 'Sign in to join' })).toHaveAttribute('href', '/login?next=/r/ABCDEFGH');
+    expect(api.calls('GET /api/rooms/ABCDEFGH')).toHaveLength(1);
   });
 
   it('redirects a lowercase or dashed code to its canonical address', async () => {
+    mockApi({ 'GET /api/rooms/ABCDEFGH': () => json(200, { room: roomSummary }) });
     const router = renderAt('/r/abcd-efgh');
-    expect(await screen.findByRole('heading', { level: 1, name: 'Room lobby' })).toBeInTheDocument();
+    expect(await screen.findByRole('heading', { level: 1, name: 'Friday film' })).toBeInTheDocument();
     expect(router.state.location.pathname).toBe('/r/ABCDEFGH');
   });
 });

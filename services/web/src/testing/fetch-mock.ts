@@ -55,9 +55,10 @@ export function requestUrl(input: RequestInfo | URL): string {
 
 /**
  * Stubs `fetch` with handlers keyed `"METHOD /path"` (the path without the query string) and
- * records every request. Unknown routes answer 404 with no body, like a missing backend.
+ * records every request. Unknown routes go to `fallback`, which by default answers 404 with no
+ * body, like a missing backend.
  */
-export function mockApi(routes: Record<string, Handler>) {
+export function mockApi(routes: Record<string, Handler>, fallback?: Handler) {
   const requests: RecordedRequest[] = [];
   const fetchMock = vi.fn(async (input: RequestInfo | URL, init: RequestInit = {}) => {
     const url = new URL(requestUrl(input), 'http://localhost');
@@ -67,8 +68,8 @@ export function mockApi(routes: Record<string, Handler>) {
     const request: RecordedRequest = { method, path: `${url.pathname}${url.search}`, headers, body };
     requests.push(request);
     const handler = routes[`${method} ${url.pathname}`];
-    if (handler === undefined) return new Response(null, { status: 404 });
-    return handler(request);
+    if (handler !== undefined) return handler(request);
+    return fallback === undefined ? new Response(null, { status: 404 }) : fallback(request);
   });
   vi.stubGlobal('fetch', fetchMock);
   return {

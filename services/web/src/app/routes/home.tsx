@@ -1,13 +1,12 @@
-import { FeatureHighlights } from '@/features/home/components/feature-highlights';
-import { HomeHero } from '@/features/home/components/home-hero';
+import type { HomeRoomsApi } from '@/features/home/api/home-rooms';
+import { HomePage } from '@/features/home/components/home-page';
+import { createRoom, dismissInvite, myInvites, myRooms } from '@/features/room/api/rooms-api';
 import { useDocumentTitle } from '@/hooks/use-document-title';
+
+/** Features do not import each other, so the home page gets the room feature's API here. */
+const rooms: HomeRoomsApi = { createRoom, myRooms, myInvites, dismissInvite };
 
 export function HomeRoute() {
   useDocumentTitle();
-  return (
-    <>
-      <HomeHero />
-      <FeatureHighlights />
-    </>
-  );
+  return <HomePage rooms={rooms} />;
 }

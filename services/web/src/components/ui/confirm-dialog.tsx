@@ -17,6 +17,8 @@ export interface ConfirmDialogProps {
   onCancel: () => void;
   /** Focus target after closing when the element that opened the dialog is gone. */
   fallbackFocus?: () => HTMLElement | null;
+  /** Extra content above the buttons, e.g. an optional reason field. */
+  children?: ReactNode;
 }
 
 /**
@@ -33,6 +35,7 @@ export function ConfirmDialog({
   onConfirm,
   onCancel,
   fallbackFocus,
+  children,
 }: ConfirmDialogProps) {
   const cancelRef = useRef<HTMLButtonElement>(null);
   return (
@@ -44,6 +47,7 @@ export function ConfirmDialog({
       initialFocusRef={cancelRef}
       fallbackFocus={fallbackFocus}
     >
+      {children !== undefined && <div className="mb-5">{children}</div>}
       <div className="flex flex-col-reverse gap-2 sm:flex-row sm:justify-end">
         <Button ref={cancelRef} variant="secondary" onClick={onCancel}>
           Cancel

@@ -2,7 +2,9 @@ import { useEffect, useState } from 'react';
 import { Check, Copy } from 'lucide-react';
 
 import { Button } from '@/components/ui/button';
+import type { ButtonSize } from '@/components/ui/button-styles';
 import { copyToClipboard } from '@/lib/clipboard';
+import { cn } from '@/lib/cn';
 import { toast } from '@/stores/toast-store';
 
 const COPIED_FEEDBACK_MS = 2000;
@@ -11,9 +13,11 @@ export interface CopyInviteButtonProps {
   link: string;
   /** Called when copying failed, e.g. to select the link so it can be copied by hand. */
   onCopyFailed?: () => void;
+  size?: ButtonSize;
+  className?: string;
 }
 
-export function CopyInviteButton({ link, onCopyFailed }: CopyInviteButtonProps) {
+export function CopyInviteButton({ link, onCopyFailed, size, className }: CopyInviteButtonProps) {
   const [copied, setCopied] = useState(false);
 
   useEffect(() => {
@@ -43,8 +47,9 @@ export function CopyInviteButton({ link, onCopyFailed }: CopyInviteButtonProps) 
         copied ? <Check aria-hidden="true" className="h-4 w-4" /> : <Copy aria-hidden="true" className="h-4 w-4" />
       }
       data-testid="copy-invite-link"
+      size={size}
       // Same width in both states, so the link field beside it does not jump.
-      className="sm:min-w-[11.5rem]"
+      className={cn(size === 'sm' ? 'sm:min-w-[10.5rem]' : 'sm:min-w-[11.5rem]', className)}
       onClick={() => {
         void onClick();
       }}

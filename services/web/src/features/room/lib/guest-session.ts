@@ -57,3 +57,11 @@ export function clearGuestSession(code: string): void {
     // Nothing stored.
   }
 }
+
+/** Renew a guest token when less than this is left of it. */
+export const GUEST_TOKEN_RENEW_BEFORE_MS = 5 * 60_000;
+
+/** True when the session's token should be renewed now (less than five minutes left). */
+export function guestTokenNeedsRenewal(session: GuestSession | null, now: number = Date.now()): boolean {
+  return session !== null && session.expiresAt - now < GUEST_TOKEN_RENEW_BEFORE_MS;
+}

@@ -1,0 +1,1 @@
+"""The transcoder's edges: HTTP, outbound fetches of user-given links."""

@@ -1,0 +1,1 @@
+"""``/api/videos/*`` controllers and their bodies."""

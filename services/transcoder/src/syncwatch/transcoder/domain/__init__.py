@@ -1,0 +1,1 @@
+"""Pure rules of the transcoder service: no I/O, unit-tested."""

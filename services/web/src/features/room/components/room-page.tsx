@@ -1,0 +1,129 @@
+import { useEffect, useState } from 'react';
+import { useNavigate } from 'react-router';
+
+import { Spinner } from '@/components/ui/spinner';
+import { RoomLobby } from '@/features/room/components/room-lobby';
+import { RoomStateCard } from '@/features/room/components/room-state-card';
+import { RoomView } from '@/features/room/components/room-view';
+import type { LoadFriends } from '@/features/room/hooks/use-invite-friends';
+import { useRoomMembership } from '@/features/room/hooks/use-room-membership';
+import { useRoomSummary } from '@/features/room/hooks/use-room-summary';
+import { summaryState } from '@/features/room/lib/room-state';
+import { useSessionStore } from '@/stores/session-store';
+import { toast } from '@/stores/toast-store';
+
+export interface RoomPageProps {
+  /** A valid, normalised invite code. */
+  code: string;
+  /** Where "Sign in to join" goes: the login page, coming back here. */
+  loginPath: string;
+  /** The signed-in user's friends, for "Invite friends". */
+  loadFriends: LoadFriends;
+}
+
+/**
+ * `/r/:code`: the lobby for visitors, the room for members, or a card saying why neither
+ * (gone, full, removed, service down).
+ */
+export function RoomPage({ code, loginPath, loadFriends }: RoomPageProps) {
+  const status = useSessionStore((state) => state.status);
+  const username = useSessionStore((state) => state.user?.username ?? null);
+  const summary = useRoomSummary(code);
+  const room = useRoomMembership(code, status);
+  const navigate = useNavigate();
+  const [retrying, setRetrying] = useState(false);
+  const { view } = room;
+  const { reload: reloadSummary } = summary;
+
+  // A full room: read the seats again so the card shows the count as it is now.
+  const full = view.kind === 'state' && view.state.kind === 'full';
+  useEffect(() => {
+    if (full) void reloadSummary();
+  }, [full, reloadSummary]);
+
+  if (view.kind === 'member') {
+    return (
+      <RoomView
+        membership={view.membership}
+        connected={room.connected}
+        loadFriends={loadFriends}
+        onRefresh={room.refresh}
+        onRoom={room.applyRoom}
+        onLeave={async () => {
+          if (await room.leave()) {
+            toast.info('You left the room');
+            void navigate('/');
+          }
+        }}
+        onEnded={() => {
+          toast.success('Room ended', 'Everyone is out and the invite link no longer works.');
+          void navigate('/');
+        }}
+      />
+    );
+  }
+
+  if (view.kind === 'state') {
+    const { state } = view;
+    return (
+      <RoomStateCard
+        state={state}
+        summary={summary.summary}
+        retrying={retrying}
+        onRetry={
+          state.kind === 'full'
+            ? () => {
+                setRetrying(true);
+                void room.retryJoin().finally(() => {
+                  setRetrying(false);
+                });
+              }
+            : undefined
+        }
+        onJoinAgain={
+          state.kind === 'kicked'
+            ? () => {
+                room.toLobby();
+                void reloadSummary();
+              }
+            : undefined
+        }
+      />
+    );
+  }
+
+  if (summary.error !== null) {
+    return (
+      <RoomStateCard
+        state={summaryState(summary.error)}
+        retrying={summary.loading}
+        onRetry={
+          summaryState(summary.error).kind === 'unavailable'
+            ? () => {
+                void reloadSummary();
+              }
+            : undefined
+        }
+      />
+    );
+  }
+
+  if (view.kind === 'checking' || summary.summary === null) {
+    return (
+      <div className="flex justify-center py-24">
+        <Spinner size="lg" label="Opening the room…" className="text-accent-text" />
+      </div>
+    );
+  }
+
+  return (
+    <RoomLobby
+      summary={summary.summary}
+      signedInAs={status === 'signed-in' ? username : null}
+      loginPath={loginPath}
+      initialInput={room.lastJoin}
+      initialFailure={room.lobbyFailure}
+      onJoin={room.join}
+    />
+  );
+}

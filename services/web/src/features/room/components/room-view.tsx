@@ -1,0 +1,130 @@
+import { useState } from 'react';
+
+import type { Member, Membership, Room } from '@/features/room/api/rooms-api';
+import { InviteFriendsDialog } from '@/features/room/components/invite-friends-dialog';
+import { MemberConfirmDialog, type MemberConfirmation } from '@/features/room/components/member-confirm-dialog';
+import { ParticipantList } from '@/features/room/components/participant-list';
+import { RoomHeader } from '@/features/room/components/room-header';
+import { RoomSettingsDialog } from '@/features/room/components/room-settings-dialog';
+import { RoomStage } from '@/features/room/components/room-stage';
+import type { LoadFriends } from '@/features/room/hooks/use-invite-friends';
+import { useOwnerActions } from '@/features/room/hooks/use-owner-actions';
+import type { MemberAction } from '@/features/room/lib/members';
+
+export interface RoomViewProps {
+  membership: Membership;
+  connected: boolean;
+  /** Re-read the membership now. */
+  onRefresh: () => Promise<void>;
+  /** Show a room the server answered with. */
+  onRoom: (room: Room) => void;
+  onLeave: () => Promise<void>;
+  /** The owner ended the room from the settings. */
+  onEnded: () => void;
+  loadFriends: LoadFriends;
+}
+
+const ACTION_KEYS = ['kick', 'ban', 'owner', 'control', 'delegate'] as const;
+const participantsHeading = (): HTMLElement | null => document.getElementById('participants-title');
+
+/** The room for a member: header, the stage, the participants, and the owner's tools. */
+export function RoomView({ membership, connected, onRefresh, onRoom, onLeave, onEnded, loadFriends }: RoomViewProps) {
+  const { room, member: me, members } = membership;
+  const actions = useOwnerActions(room.code, { onChanged: onRefresh, onRoom });
+  const [confirmation, setConfirmation] = useState<MemberConfirmation | null>(null);
+  const [settingsOpen, setSettingsOpen] = useState(false);
+  const [inviteOpen, setInviteOpen] = useState(false);
+  const isOwner = me.role === 'owner';
+
+  const onAction = (action: MemberAction, member: Member): void => {
+    switch (action) {
+      case 'allow-control':
+      case 'revoke-control':
+        void actions.setControl(member, action === 'allow-control');
+        break;
+      case 'set-delegate':
+        void actions.setDelegate(member);
+        break;
+      case 'clear-delegate':
+        void actions.setDelegate(null);
+        break;
+      default:
+        setConfirmation({ action, member, open: true });
+    }
+  };
+
+  const closeConfirmation = (): void => {
+    setConfirmation((current) => (current === null ? null : { ...current, open: false }));
+  };
+  const confirm = async (reason: string): Promise<void> => {
+    if (confirmation === null) return;
+    const { action, member } = confirmation;
+    if (action === 'kick') await actions.kick(member, reason);
+    else if (action === 'ban') await actions.ban(member, reason);
+    else await actions.makeOwner(member);
+    closeConfirmation();
+  };
+  const confirmKey =
+    confirmation === null ? '' : `${confirmation.action === 'make-owner' ? 'owner' : confirmation.action}:${confirmation.member.id}`;
+
+  return (
+    <div className="flex min-w-0 flex-col gap-5" data-testid="room-view">
+      <RoomHeader
+        room={room}
+        me={me}
+        members={members}
+        connected={connected}
+        onOpenSettings={() => {
+          setSettingsOpen(true);
+        }}
+        onOpenInvite={() => {
+          setInviteOpen(true);
+        }}
+        onLeave={onLeave}
+      />
+      <div className="grid min-w-0 gap-5 lg:grid-cols-[minmax(0,1fr)_21rem] lg:items-start">
+        <RoomStage isOwner={isOwner} className="min-w-0 rounded-2xl" />
+        <ParticipantList
+          room={room}
+          me={me}
+          members={members}
+          className="min-w-0 rounded-2xl"
+          isPending={(member) => ACTION_KEYS.some((key) => actions.isPending(`${key}:${member.id}`))}
+          onAction={onAction}
+        />
+      </div>
+
+      <MemberConfirmDialog
+        confirmation={confirmation}
+        pending={confirmKey !== '' && actions.isPending(confirmKey)}
+        fallbackFocus={participantsHeading}
+        onConfirm={(reason) => void confirm(reason)}
+        onCancel={closeConfirmation}
+      />
+      {isOwner && (
+        <RoomSettingsDialog
+          open={settingsOpen}
+          room={room}
+          members={members}
+          onClose={() => {
+            setSettingsOpen(false);
+          }}
+          onSaved={onRoom}
+          onStale={() => void onRefresh()}
+          onEnded={onEnded}
+        />
+      )}
+      {me.kind === 'user' && (
+        <InviteFriendsDialog
+          open={inviteOpen}
+          code={room.code}
+          members={members}
+          loadFriends={loadFriends}
+          onClose={() => {
+            setInviteOpen(false);
+          }}
+        />
+      )}
+    </div>
+  );
+}

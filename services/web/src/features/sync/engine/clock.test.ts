@@ -1,0 +1,188 @@
+import { describe, expect, it } from 'vitest';
+
+import { seededRandom } from '../testing/sim-world';
+
+import { ClockSync, DEFAULT_CLOCK_SYNC_OPTIONS, type LocalClock } from './clock';
+
+/** A local clock we move by hand. */
+function manualClock(start = 1_000_000): LocalClock & { t: number } {
+  const c = { t: start, now: () => c.t };
+  return c;
+}
+
+/** One probe: local clock = true time + `localBias`; server clock = true time + `serverBias`. */
+function probe(
+  sync: ClockSync,
+  at: number,
+  { up, down, offset, hold = 1 }: { up: number; down: number; offset: number; hold?: number },
+) {
+  const t0 = at;
+  const t1 = t0 + offset + up;
+  const t2 = t1 + hold;
+  const t3 = t2 - offset + down;
+  return sync.addSample(t0, t1, t2, t3);
+}
+
+describe('ClockSync estimate', () => {
+  it('recovers the offset and delay of a symmetric probe exactly', () => {
+    const clock = manualClock();
+    const sync = new ClockSync(clock);
+    clock.t += 100;
+    probe(sync, clock.t - 100, { up: 40, down: 40, offset: 123_456 });
+    expect(sync.offset).toBeCloseTo(123_456, 6);
+    expect(sync.rtt).toBeCloseTo(80, 6);
+    expect(sync.uncertainty).toBeCloseTo(40, 2);
+  });
+
+  it('keeps the low-delay probe and ignores the ones that met queueing', () => {
+    const clock = manualClock();
+    const sync = new ClockSync(clock);
+    const offset = -90_000;
+    // Jitter lands on one leg or the other: each such probe's offset is off by half of it.
+    for (const [up, down] of [[90, 20], [20, 85], [21, 20], [60, 22], [20, 140]] as const) {
+      probe(sync, clock.t, { up, down, offset });
+      clock.t += 100;
+    }
+    expect(Math.abs(sync.offset - offset)).toBeLessThanOrEqual(0.5);
+    expect(sync.rtt).toBeCloseTo(41, 6);
+  });
+
+  it('takes the minimum per leg: two half-good probes make a good estimate', () => {
+    const clock = manualClock();
+    const sync = new ClockSync(clock);
+    const offset = 5000;
+    // Fast up / slow down, then slow up / fast down: each alone is 15 ms off.
+    probe(sync, clock.t, { up: 10, down: 40, offset });
+    expect(sync.offset - offset).toBeCloseTo(-15, 6);
+    clock.t += 100;
+    probe(sync, clock.t, { up: 40, down: 10, offset });
+    expect(Math.abs(sync.offset - offset)).toBeLessThan(0.1);
+  });
+
+  it('stays within a few ms under heavy random jitter on a slow path', () => {
+    const random = seededRandom(3);
+    const clock = manualClock();
+    const sync = new ClockSync(clock);
+    const offset = 300_000;
+    const errors: number[] = [];
+    for (let i = 0; i < 40; i++) {
+      const jitter = () => -Math.log(1 - random()) * 20;
+      probe(sync, clock.t, { up: 230 + jitter(), down: 230 + jitter(), offset });
+      clock.t += i < 16 ? 60 : 2000;
+      if (i >= 16) errors.push(Math.abs(sync.offset - offset));
+    }
+    expect(Math.max(...errors)).toBeLessThan(4);
+  });
+
+  it('follows a drifting local oscillator (older samples age out)', () => {
+    const clock = manualClock(0);
+    const sync = new ClockSync(clock);
+    const drift = 50e-6; // local clock gains 50 µs per s: the offset falls by as much
+    for (let i = 0; i < 200; i++) {
+      const trueTime = i * 2000;
+      clock.t = trueTime * (1 + drift);
+      probe(sync, clock.t, { up: 30, down: 30, offset: -trueTime * drift });
+      expect(Math.abs(sync.offset - -trueTime * drift)).toBeLessThan(1);
+    }
+    // 400 s in, the offset moved by 20 ms and the estimate followed.
+    expect(sync.offset).toBeLessThan(-19);
+  });
+
+  it('keeps the RTT of the best sample and a smoothed recent RTT', () => {
+    const clock = manualClock();
+    const sync = new ClockSync(clock);
+    probe(sync, clock.t, { up: 50, down: 50, offset: 0 });
+    for (let i = 0; i < 30; i++) {
+      clock.t += 100;
+      probe(sync, clock.t, { up: 100, down: 100, offset: 0 });
+    }
+    expect(sync.rtt).toBeCloseTo(100, 6);
+    expect(sync.smoothedRtt!).toBeGreaterThan(195);
+  });
+});
+
+describe('ClockSync pings and steps', () => {
+  it('answers only pongs to its own pings, once', () => {
+    const clock = manualClock();
+    const sync = new ClockSync(clock);
+    sync.startBurst();
+    const ping = sync.createPing();
+    clock.t += 80;
+    const pong = { t0: ping.t0, t1: ping.t0 + 1000 + 40, t2: ping.t0 + 1000 + 41 };
+    expect(sync.onPong({ t0: 123, t1: 1, t2: 2 }).accepted).toBe(false);
+    expect(sync.onPong(pong).accepted).toBe(true);
+    expect(sync.onPong(pong).accepted).toBe(false);
+    expect(sync.offset).toBeCloseTo(1000.5, 6);
+  });
+
+  it('bursts, becomes ready, then pings every few seconds', () => {
+    const clock = manualClock();
+    const sync = new ClockSync(clock);
+    const { burstCount, burstSpacingMs, steadyIntervalMs, readySamples } = DEFAULT_CLOCK_SYNC_OPTIONS;
+    sync.startBurst();
+    expect(sync.nextPingDelay()).toBe(0);
+    const delays: number[] = [];
+    for (let i = 0; i < burstCount; i++) {
+      const { t0 } = sync.createPing();
+      delays.push(sync.nextPingDelay());
+      clock.t += 30;
+      sync.onPong({ t0, t1: t0 + 15, t2: t0 + 15 });
+      expect(sync.ready).toBe(i + 1 >= readySamples);
+      clock.t += 30;
+    }
+    expect(delays.slice(0, -1).every((d) => d === burstSpacingMs)).toBe(true);
+    expect(delays.at(-1)).toBe(steadyIntervalMs);
+    expect(sync.bursting).toBe(false);
+  });
+
+  it('detects a step of the local clock, flushes and re-bursts', () => {
+    const clock = manualClock();
+    const sync = new ClockSync(clock);
+    for (let i = 0; i < 10; i++) {
+      probe(sync, clock.t, { up: 20, down: 20, offset: 50_000 });
+      clock.t += 100;
+    }
+    expect(sync.offset).toBeCloseTo(50_000, 3);
+    // The machine slept: the local clock jumped back 3 s relative to the server.
+    const result = probe(sync, clock.t, { up: 25, down: 20, offset: 53_000 });
+    expect(result.stepDetected).toBe(true);
+    expect(sync.stepCount).toBe(1);
+    expect(sync.bursting).toBe(true);
+    expect(sync.ready).toBe(true);
+    expect(Math.abs(sync.offset - 53_000)).toBeLessThanOrEqual(2.5);
+  });
+
+  it('treats time running backwards during a probe as a step', () => {
+    const clock = manualClock();
+    const sync = new ClockSync(clock);
+    probe(sync, clock.t, { up: 20, down: 20, offset: 0 });
+    const result = sync.addSample(1000, 1010, 1011, 900);
+    expect(result).toEqual({ accepted: false, stepDetected: true });
+  });
+
+  it('does not call a slow, jittery probe a step', () => {
+    const clock = manualClock();
+    const sync = new ClockSync(clock);
+    probe(sync, clock.t, { up: 20, down: 20, offset: 0 });
+    clock.t += 100;
+    expect(probe(sync, clock.t, { up: 900, down: 20, offset: 0 }).stepDetected).toBe(false);
+  });
+
+  it('forgets everything on a burst with flush (another server)', () => {
+    const clock = manualClock();
+    const sync = new ClockSync(clock);
+    for (let i = 0; i < 5; i++) probe(sync, clock.t + i, { up: 20, down: 20, offset: 7 });
+    expect(sync.ready).toBe(true);
+    sync.startBurst({ flush: true });
+    expect(sync.ready).toBe(false);
+    expect(sync.rtt).toBeNull();
+  });
+
+  it('converts between local and server time', () => {
+    const clock = manualClock(500);
+    const sync = new ClockSync(clock);
+    probe(sync, 500, { up: 10, down: 10, offset: 1000 });
+    expect(sync.serverNow()).toBeCloseTo(1500, 6);
+    expect(sync.toLocalTime(sync.toServerTime(1234))).toBeCloseTo(1234, 9);
+  });
+});
