@@ -141,7 +141,7 @@ class Connection:
 
         ``broadcast`` writes without waiting for the peer to read (no backpressure): frames are
         small, and a peer that stops reading is closed by the keepalive ping timeout."""
-        broadcast([self.ws], v1.encode_frame(type_, data, request_id).decode(), text=True)
+        broadcast([self.ws], v1.encode_frame(type_, data, request_id), text=True)
 
     def error(self, exc: errors.SyncWatchError, request_id: str | int | None = None) -> None:
         data = v1.ErrorData(
@@ -174,6 +174,8 @@ class LocalRoom:
         self.rtts_ms: list[float] = []
         #: Whether the room is waiting for a buffering member (refreshed every tick).
         self.buffer_wait = False
+        #: The newest playback state this replica knows (saves a read per command).
+        self.last_state: v1.PlaybackState | None = None
 
     # ---- lifecycle ----------------------------------------------------------------------
 
@@ -226,7 +228,9 @@ class LocalRoom:
         self.feed.offer(command)
 
     def _deliver(self, command: v1.SyncCommand) -> None:
-        raw = v1.encode_frame("sync:command", command).decode()
+        if self.last_state is None or command.sequence_number > self.last_state.sequence_number:
+            self.last_state = command.state
+        raw = v1.encode_frame("sync:command", command)
         broadcast([c.ws for c in self.connections], raw, text=True)
         metrics.DELIVERIES.inc(len(self.connections))
         started = self.gw.pending_latency.pop(command.id, None)
@@ -326,7 +330,7 @@ class LocalRoom:
         frame = await self.participants()
         self._last_health_push = time.monotonic()
         self._health_dirty = False
-        raw = v1.encode_frame("room:participants", frame).decode()
+        raw = v1.encode_frame("room:participants", frame)
         broadcast([c.ws for c in self.connections], raw, text=True)
 
     async def participants(self) -> v1.Participants:
@@ -432,7 +436,7 @@ class Gateway:
         """Graceful shutdown: tell every client to reconnect elsewhere, then close (1012)."""
         self.shutting_down = True
         notice = v1.ServerShutdown(reconnect_in=self.policy.shutdown_reconnect_ms)
-        raw = v1.encode_frame("server:shutdown", notice).decode()
+        raw = v1.encode_frame("server:shutdown", notice)
         broadcast([c.ws for c in self.connections], raw, text=True)
         await asyncio.gather(
             *(c.ws.close(CLOSE_RESTART, "server restarting") for c in list(self.connections)),
@@ -822,8 +826,10 @@ class Gateway:
             lambda state, seq: apply(state, intent, at, seq),
             expected_sequence=expected_sequence,
             idempotency_key=intent.idempotency_key,
+            known=room.last_state,
         )
         if done.command is not None:
+            room.last_state = done.command.state
             if started is not None:
                 self.pending_latency[done.command.id] = started
                 if len(self.pending_latency) > 10_000:

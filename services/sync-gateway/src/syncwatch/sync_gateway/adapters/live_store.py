@@ -122,15 +122,21 @@ class LiveStore:
         *,
         expected_sequence: int | None,
         idempotency_key: str | None,
+        known: PlaybackState | None = None,
     ) -> Committed:
         """Order one command: ``build(state, next_sequence)`` makes it from the current state.
+
+        ``known`` is the state the caller last saw; when it is still current the commit needs one
+        round trip (when it is not, the script says so and the state is read).
 
         Raises ``Conflict`` (code ``conflict``, ``currentSequence``) when ``expected_sequence`` is
         given and the room has moved past it."""
         lock = self._locks[room_id]
         try:
             async with lock:
-                return await self._commit(room_id, build, expected_sequence, idempotency_key)
+                return await self._commit(
+                    room_id, build, expected_sequence, idempotency_key, known
+                )
         finally:
             if not lock.locked() and not lock._waiters:  # drop idle locks
                 self._locks.pop(room_id, None)
@@ -141,13 +147,15 @@ class LiveStore:
         build: Callable[[PlaybackState, int], SyncCommand],
         expected_sequence: int | None,
         idempotency_key: str | None,
+        known: PlaybackState | None,
     ) -> Committed:
         if self._script is None:
             self._script = self.r.register_script(_COMMIT)
         script = self._script
         idem_key = _key(room_id, f"idem:{idempotency_key}") if idempotency_key else ""
         for _ in range(COMMIT_ATTEMPTS):
-            state = await self.state(room_id)
+            state = known if known is not None else await self.state(room_id)
+            known = None
             current = state.sequence_number
             if expected_sequence is not None and expected_sequence != current:
                 if idempotency_key and (prior := await self.r.get(idem_key)):
