@@ -134,9 +134,7 @@ class LiveStore:
         lock = self._locks[room_id]
         try:
             async with lock:
-                return await self._commit(
-                    room_id, build, expected_sequence, idempotency_key, known
-                )
+                return await self._commit(room_id, build, expected_sequence, idempotency_key, known)
         finally:
             if not lock.locked() and not lock._waiters:  # drop idle locks
                 self._locks.pop(room_id, None)
