@@ -18,7 +18,7 @@ import httpx
 import pytest_asyncio
 from websockets.asyncio.client import ClientConnection, connect
 
-from syncwatch.core.clock import SystemClock
+from syncwatch.core.clock import Clock, SystemClock
 from syncwatch.core.passwords import Argon2Params
 from syncwatch.core.runtime import ServiceRunner
 from syncwatch.devstack.ports import free_port
@@ -32,7 +32,16 @@ from syncwatch.testing.tokens import TestUser, TokenSigner
 from syncwatch.testing.ws import Frames
 
 CHEAP_ARGON2 = Argon2Params(memory_kib=256, time_cost=1, parallelism=1)
-TEST_POLICY = Policy(owner_timeout_ms=1500, tick_s=0.2, idle_timeout_s=30.0, reclaim_window_ms=5000)
+#: Short owner timeout so handover tests take seconds; a generous frame rate so floods of test
+#: frames are answered one by one (the rate limit has its own gateway in test_limits.py).
+TEST_POLICY = Policy(
+    owner_timeout_ms=1500,
+    tick_s=0.2,
+    idle_timeout_s=30.0,
+    reclaim_window_ms=5000,
+    frames_per_second=5000.0,
+    frame_burst=5000,
+)
 
 
 @dataclass
@@ -103,6 +112,26 @@ class Stack:
         await frames.next("sync:state_snapshot", "sync:catchup")
         return frames
 
+    async def extra_gateway(
+        self, infra: Any, *, policy: Policy = TEST_POLICY, clock: Clock | None = None
+    ) -> tuple[ServiceRunner, str]:
+        """One more replica with its own policy or clock; the caller stops it."""
+        settings = gateway_settings(infra, self.room_settings)
+        runner = await start_gateway(self.signer, settings, policy=policy, clock=clock)
+        return runner, f"ws://127.0.0.1:{settings.ws_port}/ws"
+
+    async def client_at(self, url: str, token: str) -> Frames:
+        """A socket past hello on the gateway at ``url``."""
+        ws = await connect(url, open_timeout=5)
+        self._open.append(ws)
+        frames = Frames(ws)
+        hello = await frames.request(
+            "hello",
+            {"protocolVersion": PROTOCOL_VERSION, "clientId": uuid.uuid4().hex, "token": token},
+        )
+        assert hello["data"]["compatible"] is True, hello
+        return frames
+
     async def restart_gateway(self, replica: int) -> None:
         """Start a stopped replica again on its ports."""
         self.gateways[replica] = await start_gateway(self.signer, self.gateway_settings[replica])
@@ -130,9 +159,15 @@ def gateway_settings(infra, room: RoomSettings) -> Settings:
     )
 
 
-async def start_gateway(stack_signer: TokenSigner, settings: Settings) -> ServiceRunner:
+async def start_gateway(
+    stack_signer: TokenSigner,
+    settings: Settings,
+    *,
+    policy: Policy = TEST_POLICY,
+    clock: Clock | None = None,
+) -> ServiceRunner:
     runner = ServiceRunner(
-        build(settings, key_source=stack_signer.key_source(), policy=TEST_POLICY)
+        build(settings, key_source=stack_signer.key_source(), policy=policy, clock=clock)
     )
     await runner.start()
     async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{settings.http_port}") as c:

@@ -7,6 +7,7 @@ import asyncio
 import time
 import uuid
 
+import httpx
 import pytest
 
 from syncwatch.testing.tokens import TestUser
@@ -153,3 +154,55 @@ async def test_a_kicked_member_is_told_why_and_disconnected(stack) -> None:
     assert removed["reason"] == "kicked"
     assert removed["detail"] == "spoilers"
     assert await close_code(b.ws) == 4403
+
+
+async def test_selected_mode_lets_granted_members_control(stack) -> None:
+    room, owner, (bob, carl) = await room_with(stack, control="selected", members=2)
+    members = {
+        m["user"]["id"]: m["id"] for m in (await stack.join_user(room["code"], bob))["members"]
+    }
+    async with stack.http() as c:
+        resp = await c.put(
+            f"/api/rooms/{room['code']}/controllers/{members[bob.id]}",
+            headers=stack.signer.auth(owner),
+        )
+    assert resp.status_code == 204
+    b = await stack.member(stack.signer.token(bob), room["code"], replica=1)
+    c_ = await stack.member(stack.signer.token(carl), room["code"], replica=0)
+    assert (await b.request("sync:seek", {"targetMediaTime": 5000}))["type"] == "ack"
+    refused = await c_.request("sync:seek", {"targetMediaTime": 9000})
+    assert refused["data"]["code"] == "not_allowed"
+    # Revoking reaches the gateway through the room's events.
+    async with stack.http() as c:
+        resp = await c.delete(
+            f"/api/rooms/{room['code']}/controllers/{members[bob.id]}",
+            headers=stack.signer.auth(owner),
+        )
+    assert resp.status_code == 204
+    async with asyncio.timeout(5):
+        while (await b.next("room:state"))["data"]["canControl"]:
+            pass
+    assert (await b.request("sync:play"))["data"]["code"] == "not_allowed"
+
+
+async def test_reports_become_participants_health_and_metrics(stack) -> None:
+    room, owner, _ = await room_with(stack, members=0)
+    a = await stack.member(stack.signer.token(owner), room["code"])
+    await a.send(
+        "sync:report",
+        {"driftMs": -3.5, "rttMs": 42.0, "state": "playing", "bufferedAheadMs": 8000},
+        request=False,
+    )
+    async with asyncio.timeout(6):
+        while True:
+            people = (await a.next("room:participants"))["data"]["participants"]
+            if people[0]["health"] is not None:
+                break
+    assert people[0]["health"]["driftMs"] == -3.5
+    assert people[0]["health"]["rttMs"] == 42.0
+    assert people[0]["health"]["state"] == "playing"
+    port = stack.gateway_settings[0].http_port
+    async with httpx.AsyncClient() as c:
+        text = (await c.get(f"http://127.0.0.1:{port}/metrics")).text
+    assert "syncwatch_playback_drift_ms_bucket" in text
+    assert "syncwatch_ws_connections" in text

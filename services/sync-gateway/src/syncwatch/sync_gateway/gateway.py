@@ -502,16 +502,20 @@ class Gateway:
             bucket = TokenBucket(
                 self.policy.frames_per_second, self.policy.frame_burst, time.monotonic()
             )
+            closing: asyncio.Future[None] | None = None
             async for raw in ws:
                 received = self.server_now()
                 now = time.monotonic()
                 conn.last_frame = now
+                if closing is not None:
+                    continue  # read on until the client's close arrives; refuse the rest
                 if not bucket.take(now):
                     metrics.FRAMES_REFUSED.labels("rate").inc()
                     conn.error(errors.RateLimited("too many frames; slow down", retry_after=1))
                     if bucket.tokens < -self.policy.frame_burst:
-                        await ws.close(CLOSE_RATE, "rate limit")
-                        return
+                        # Closing while reading on: the client's closing frame sits behind the
+                        # frames it already sent, and only reading reaches it.
+                        closing = asyncio.ensure_future(ws.close(CLOSE_RATE, "rate limit"))
                     bucket.tokens -= 1
                     continue
                 await self._frame(conn, raw, received)
@@ -712,9 +716,12 @@ class Gateway:
         await local.send_state(conn)
         await self._send_playback(conn, local, req.last_sequence)
         await self._announce(local, "participants")
-        if conn.who.user_id and (
-            until := await self.store.flag(local.id, f"reclaim:{conn.who.user_id}")
-        ):
+        until = (
+            await self.store.flag(local.id, f"reclaim:{conn.who.user_id}")
+            if conn.who.user_id
+            else None
+        )
+        if until is not None and float(until) > now:
             conn.send(
                 "room:offer_ownership",
                 v1.OfferOwnership(
@@ -995,7 +1002,8 @@ class Gateway:
     async def _reclaim(self, conn: Connection, request_id: str | int | None) -> None:
         room, member = self._in_room(conn)
         user = conn.who.user_id
-        if not user or not await self.store.flag(room.id, f"reclaim:{user}"):
+        until = await self.store.flag(room.id, f"reclaim:{user}") if user else None
+        if not user or until is None or float(until) <= self.server_now():
             raise errors.Forbidden("there is no ownership to take back", code="no_offer")
         info, _ = await self.rooms.members(room.id)
         await self.rooms.transfer(room.id, info.owner_id, member.id)
