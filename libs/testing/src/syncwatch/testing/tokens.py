@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import jwt
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.serialization import load_pem_private_key
 from jwt.algorithms import OKPAlgorithm
 
 from syncwatch.core.clock import Clock
@@ -50,6 +52,19 @@ class TokenSigner:
         jwk: dict[str, Any] = OKPAlgorithm.to_jwk(self.private_key.public_key(), as_dict=True)
         self.jwk = {**jwk, "kid": jwk_thumbprint(jwk), "alg": "EdDSA", "use": "sig"}
         self.kid: str = self.jwk["kid"]
+
+    @classmethod
+    def from_key_dir(cls, clock: Clock, key_dir: Path) -> TokenSigner:
+        """Sign with the newest key a running auth service keeps in ``key_dir``
+        (``<created>-<kid>.pem``), so the stack's own services accept the tokens."""
+        newest = sorted(key_dir.glob("*.pem"))[-1]
+        key = load_pem_private_key(newest.read_bytes(), password=None)
+        if not isinstance(key, Ed25519PrivateKey):
+            raise TypeError(f"{newest} is not an Ed25519 key")
+        signer = cls(clock, key)
+        signer.kid = newest.stem.split("-", 1)[1]
+        signer.jwk["kid"] = signer.kid
+        return signer
 
     def key_source(self) -> StaticKeySource:
         """What the service under test verifies with."""
