@@ -176,6 +176,7 @@ class LocalRoom:
         self.buffer_wait = False
         #: The newest playback state this replica knows (saves a read per command).
         self.last_state: v1.PlaybackState | None = None
+        self._own_suffix = "." + gateway.server_id
 
     # ---- lifecycle ----------------------------------------------------------------------
 
@@ -183,7 +184,9 @@ class LocalRoom:
         """Subscribe first, then read where the room is, so nothing falls between the two."""
         nc = self.gw.nats.nc
         self._subs = [
-            await nc.subscribe(live_subject(self.id, "sync"), cb=self._on_command),
+            # ``….sync.<server id>``: the publisher's id, so a replica skips its own commands
+            # (it delivered them when it committed them) without decoding them.
+            await nc.subscribe(live_subject(self.id, "sync") + ".*", cb=self._on_command),
             await nc.subscribe(live_subject(self.id, "control"), cb=self._on_control),
         ]
         self.feed = Feed(
@@ -218,7 +221,7 @@ class LocalRoom:
     # ---- what arrives over NATS ----------------------------------------------------------
 
     async def _on_command(self, msg: Msg) -> None:
-        if self.feed is None:
+        if self.feed is None or msg.subject.endswith(self._own_suffix):
             return
         try:
             command = _command_decoder.decode(msg.data)
@@ -843,8 +846,11 @@ class Gateway:
                     self.pending_latency.clear()
             metrics.COMMANDS.labels(done.command.type).inc()
             await self.nats.nc.publish(
-                live_subject(room.id, "sync"), msgspec.json.encode(done.command)
+                f"{live_subject(room.id, 'sync')}.{self.server_id}",
+                msgspec.json.encode(done.command),
             )
+            if room.feed is not None:
+                room.feed.offer(done.command)  # our members have it now, in order
         return done
 
     async def _catchup(self, conn: Connection, after: int) -> None:

@@ -10,6 +10,7 @@ metrics stay on the HTTP port like every service.
 from __future__ import annotations
 
 import os
+import re
 import socket
 import uuid
 from typing import Annotated
@@ -115,6 +116,8 @@ def build(
         or (os.environ.get("SYNCWATCH_INSTANCE") or socket.gethostname())
         + f"-{uuid.uuid4().hex[:6]}"
     )
+    # It ends the NATS subjects this replica publishes on: one subject token.
+    server_id = re.sub(r"[^A-Za-z0-9_-]", "-", server_id)[:64]
     gateway = Gateway(
         store=LiveStore(lambda: redis.client(RedisDb.LIVE)),
         rooms=RoomsClient(settings.room_grpc_addr),
