@@ -22,7 +22,7 @@ EXPECTED = {
     ),
     "room": ("room", {RedisDb.SESSIONS, RedisDb.RATE_LIMITS}, {"ROOM_EVENTS", "AUDIT"}),
     "sync-gateway": (None, {RedisDb.LIVE, RedisDb.SESSIONS}, {"ROOM_EVENTS"}),
-    "chat": ("chat", {RedisDb.RATE_LIMITS}, {"CHAT_EVENTS"}),
+    "chat": ("chat", {RedisDb.RATE_LIMITS}, {"CHAT_EVENTS", "ROOM_EVENTS"}),
     "signaling": (None, {RedisDb.LIVE}, set()),
     "transcoder": ("transcoder", {RedisDb.RATE_LIMITS}, {"MEDIA_EVENTS", "TRANSCODE_JOBS"}),
     "media-janitor": ("media_janitor", set(), {"ROOM_EVENTS", "MEDIA_EVENTS"}),

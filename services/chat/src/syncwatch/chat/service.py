@@ -1,15 +1,27 @@
-"""Wiring of the chat service: settings, dependencies, routes and gRPC servicers.
+"""Wiring of the chat service: settings, dependencies, gRPC servicer and the room-events consumer.
 
-Owns chat messages (durable), history and chat rate limits. Speaks gRPC `syncwatch.chat.v1.ChatService`; publishes chat events.
-Its features arrive with their own issues; until then it serves health, metrics and gRPC health.
+Owns chat messages (durable), history and chat rate limits. Speaks gRPC
+`syncwatch.chat.v1.ChatService` (docs/api/chat.md); publishes `CHAT_EVENTS` and live
+`syncwatch.live.room.<roomId>.chat`; consumes `ROOM_EVENTS` (participants) into system messages.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
-from syncwatch.core.bus import NatsDependency, Stream
+import msgspec
+
+from syncwatch.chat.adapters.events import ChatEvents
+from syncwatch.chat.adapters.grpc import SERVICE_NAME, ChatServicer, registration
+from syncwatch.chat.adapters.postgres import MessageStore
+from syncwatch.chat.adapters.room_events import RoomEventsConsumer
+from syncwatch.chat.domain.messages import MAX_CONTENT_CHARS
+from syncwatch.chat.messages import ChatPolicy, ChatService
+from syncwatch.core.bus import EventBus, NatsDependency, Stream
+from syncwatch.core.clock import Clock, SystemClock
 from syncwatch.core.postgres import PostgresDependency
+from syncwatch.core.ratelimit import RateLimiter
 from syncwatch.core.redisdb import RedisDb, RedisDependency
 from syncwatch.core.runtime import (
     DatabaseUrl,
@@ -29,20 +41,55 @@ class Settings(ServiceSettings, kw_only=True):
     database_url: DatabaseUrl
     redis_url: RedisUrl
     nats_url: NatsUrl
+    max_message_chars: Annotated[
+        int,
+        msgspec.Meta(
+            ge=1,
+            le=10_000,
+            description="Longest chat message, in characters after trimming (spec: 2000).",
+        ),
+    ] = MAX_CONTENT_CHARS
+    messages_per_user_per_minute: Annotated[
+        int,
+        msgspec.Meta(
+            ge=1,
+            description="Chat messages one user may post per minute, across rooms (spec §7.6).",
+        ),
+    ] = 30
 
 
-def build(settings: Settings) -> ServiceDefinition:
-    """The chat service as the runtime runs it."""
-    dependencies = [
-        PostgresDependency(
-            settings.database_url,
-            schema="chat",
-            migrations_dir=MIGRATIONS,
-            application_name="syncwatch-chat",
+def build(settings: Settings, *, clock: Clock | None = None) -> ServiceDefinition:
+    """The chat service as the runtime runs it. ``clock`` exists for tests (a clock they move)."""
+    clock = clock or SystemClock()
+    postgres = PostgresDependency(
+        settings.database_url,
+        schema="chat",
+        migrations_dir=MIGRATIONS,
+        application_name="syncwatch-chat",
+    )
+    redis = RedisDependency(settings.redis_url, [RedisDb.RATE_LIMITS])
+    # ROOM_EVENTS is declared too: the consumer needs the stream even when room has not started.
+    nats = NatsDependency(
+        settings.nats_url,
+        client_name="syncwatch-chat",
+        streams=[Stream.CHAT_EVENTS, Stream.ROOM_EVENTS],
+    )
+    bus = EventBus(nats)
+    chat = ChatService(
+        store=MessageStore(postgres),
+        limiter=RateLimiter(redis, clock),
+        events=ChatEvents(bus),
+        clock=clock,
+        policy=ChatPolicy(
+            max_content_chars=settings.max_message_chars,
+            messages_per_user_per_minute=settings.messages_per_user_per_minute,
         ),
-        RedisDependency(settings.redis_url, [RedisDb.RATE_LIMITS]),
-        NatsDependency(
-            settings.nats_url, client_name="syncwatch-chat", streams=[Stream.CHAT_EVENTS]
-        ),
-    ]
-    return ServiceDefinition(name="chat", settings=settings, dependencies=dependencies)
+    )
+    return ServiceDefinition(
+        name="chat",
+        settings=settings,
+        dependencies=[postgres, redis, nats, RoomEventsConsumer(bus, chat, postgres)],
+        grpc_registrations=[registration(ChatServicer(chat))],
+        grpc_service_names=[SERVICE_NAME],
+        extra={"chat": chat, "clock": clock, "postgres": postgres},
+    )

@@ -1,0 +1,1 @@
+"""The chat service's edges: PostgreSQL, gRPC, NATS (events out, room events in)."""
