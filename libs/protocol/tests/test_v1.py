@@ -66,7 +66,7 @@ def test_encode_frame_is_the_envelope_with_id_only_when_given() -> None:
     assert frame == {
         "type": "ack",
         "id": "r1",
-        "data": {"sequenceNumber": 4, "duplicate": False, "commandId": None},
+        "data": {"sequenceNumber": 4, "duplicate": False, "commandId": None, "message": None},
     }
     kind, decoded, rid = v1.decode_server_frame(v1.encode_frame("ack", v1.Ack(), 9))
     assert (kind, rid) == ("ack", 9)

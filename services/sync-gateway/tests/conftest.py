@@ -23,6 +23,8 @@ from syncwatch.core.passwords import Argon2Params
 from syncwatch.core.runtime import ServiceRunner
 from syncwatch.devstack.ports import free_port
 from syncwatch.protocol.v1 import PROTOCOL_VERSION
+from syncwatch.chat.service import Settings as ChatSettings
+from syncwatch.chat.service import build as build_chat
 from syncwatch.room.service import Settings as RoomSettings
 from syncwatch.room.service import build as build_room
 from syncwatch.sync_gateway.gateway import Policy
@@ -51,6 +53,8 @@ class Stack:
     signer: TokenSigner
     room_runner: ServiceRunner
     room_settings: RoomSettings
+    chat_runner: ServiceRunner
+    chat_settings: ChatSettings
     gateways: list[ServiceRunner]
     gateway_settings: list[Settings]
     _open: list[ClientConnection] = field(default_factory=list)
@@ -116,7 +120,7 @@ class Stack:
         self, infra: Any, *, policy: Policy = TEST_POLICY, clock: Clock | None = None
     ) -> tuple[ServiceRunner, str]:
         """One more replica with its own policy or clock; the caller stops it."""
-        settings = gateway_settings(infra, self.room_settings)
+        settings = gateway_settings(infra, self.room_settings, self.chat_settings)
         runner = await start_gateway(self.signer, settings, policy=policy, clock=clock)
         return runner, f"ws://127.0.0.1:{settings.ws_port}/ws"
 
@@ -132,6 +136,13 @@ class Stack:
         assert hello["data"]["compatible"] is True, hello
         return frames
 
+    async def restart_chat(self) -> None:
+        """Stop the chat service and start it again on the same ports and database."""
+        await self.chat_runner.stop()
+        self.chat_runner = ServiceRunner(build_chat(self.chat_settings, clock=SystemClock()))
+        await self.chat_runner.start()
+        await _until_ready(self.chat_settings.http_port)
+
     async def restart_gateway(self, replica: int) -> None:
         """Start a stopped replica again on its ports."""
         self.gateways[replica] = await start_gateway(self.signer, self.gateway_settings[replica])
@@ -143,7 +154,7 @@ class Stack:
         self._open.clear()
 
 
-def gateway_settings(infra, room: RoomSettings) -> Settings:
+def gateway_settings(infra, room: RoomSettings, chat: ChatSettings) -> Settings:
     return Settings(
         http_host="127.0.0.1",
         http_port=free_port(),
@@ -154,6 +165,7 @@ def gateway_settings(infra, room: RoomSettings) -> Settings:
         redis_url=infra.redis_url,
         nats_url=infra.nats_url,
         room_grpc_addr=f"127.0.0.1:{room.grpc_port}",
+        chat_grpc_addr=f"127.0.0.1:{chat.grpc_port}",
         auth_grpc_addr="127.0.0.1:1",  # unused: keys come from the signer
         shutdown_grace_s=0.5,
     )
@@ -175,6 +187,13 @@ async def start_gateway(
             while (await c.get("/health/ready")).status_code != 200:
                 await asyncio.sleep(0.1)
     return runner
+
+
+async def _until_ready(port: int) -> None:
+    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as c:
+        async with asyncio.timeout(30):
+            while (await c.get("/health/ready")).status_code != 200:
+                await asyncio.sleep(0.1)
 
 
 @pytest_asyncio.fixture(scope="session")
@@ -199,19 +218,32 @@ async def stack_services(infra) -> AsyncIterator[Stack]:
         )
     )
     await room_runner.start()
-    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{room_settings.http_port}") as c:
-        async with asyncio.timeout(30):
-            while (await c.get("/health/ready")).status_code != 200:
-                await asyncio.sleep(0.1)
-    settings = [gateway_settings(infra, room_settings) for _ in range(2)]
+    await _until_ready(room_settings.http_port)
+    chat_settings = ChatSettings(
+        http_host="127.0.0.1",
+        http_port=free_port(),
+        grpc_host="127.0.0.1",
+        grpc_port=free_port(),
+        database_url=infra.postgres_url,
+        redis_url=infra.redis_url,
+        nats_url=infra.nats_url,
+        shutdown_grace_s=0.5,
+    )
+    chat_runner = ServiceRunner(build_chat(chat_settings, clock=clock))
+    await chat_runner.start()
+    await _until_ready(chat_settings.http_port)
+    settings = [gateway_settings(infra, room_settings, chat_settings) for _ in range(2)]
     gateways = [await start_gateway(signer, s) for s in settings]
-    stack = Stack(signer, room_runner, room_settings, gateways, settings)
+    stack = Stack(
+        signer, room_runner, room_settings, chat_runner, chat_settings, gateways, settings
+    )
     try:
         yield stack
     finally:
         await stack.close_all()
         for g in stack.gateways:
             await g.stop()
+        await stack.chat_runner.stop()
         await room_runner.stop()
 
 

@@ -259,6 +259,7 @@ class DevStack:
         if inst.kind.name == "sync-gateway":
             env["SYNC_GATEWAY_ROOM_GRPC_ADDR"] = peers["ROOM_GRPC_ADDR"]
             env["SYNC_GATEWAY_AUTH_GRPC_ADDR"] = peers["AUTH_GRPC_ADDR"]
+            env["SYNC_GATEWAY_CHAT_GRPC_ADDR"] = peers["CHAT_GRPC_ADDR"]
         if inst.kind.name == "room":
             env["ROOM_AUTH_GRPC_ADDR"] = peers["AUTH_GRPC_ADDR"]
             env["ROOM_GUEST_TOKEN_SECRET_FILE"] = str(self._room_guest_secret())

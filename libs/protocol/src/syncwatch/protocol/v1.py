@@ -179,6 +179,28 @@ class SyncCatchupRequest(Payload, kw_only=True):
     after_sequence: Sequence
 
 
+class ChatSend(Payload, kw_only=True):
+    """Say something in the room's chat (signed-in members). Answered with an ``ack`` carrying the
+    stored message once it is durably stored; a resend with the same ``clientMessageId`` is answered
+    with the same message and stores nothing new."""
+
+    content: Annotated[str, msgspec.Meta(min_length=1, max_length=4000)]
+    client_message_id: Annotated[str, msgspec.Meta(min_length=1, max_length=128)]
+
+
+class ChatDelete(Payload, kw_only=True):
+    """Delete a message: the owner any, a member their own."""
+
+    message_id: Id
+
+
+class ChatHistoryRequest(Payload, kw_only=True):
+    """Older messages, before ``beforeId`` (answered with ``chat:history`` carrying the same id)."""
+
+    before_id: Id | None = None
+    limit: Annotated[int, msgspec.Meta(ge=1, le=200)] = 50
+
+
 # --------------------------------------------------------------------------------------------
 # Server → client
 # --------------------------------------------------------------------------------------------
@@ -215,12 +237,34 @@ class TimePong(ServerPayload, kw_only=True):
     t2: float
 
 
+class ChatMessage(ServerPayload, kw_only=True):
+    """One chat message as the chat service stores it (``kind`` ``user`` or ``system``). Place
+    messages by ``seq`` (gapless per room); a deleted one arrives again as a tombstone
+    (``deleted: true``, content cleared). ``content`` is text: render it as text, never as HTML."""
+
+    id: str
+    room_id: str
+    seq: int
+    kind: Literal["user", "system"]
+    author_user_id: str
+    author_name: str
+    content: str
+    system_kind: str | None
+    system_data: dict[str, str]
+    client_message_id: str | None
+    created_at: str
+    deleted: bool
+    deleted_at: str | None
+
+
 class Ack(ServerPayload, kw_only=True):
     """Answer to a request frame (one with an ``id``); what it carries depends on the request."""
 
     sequence_number: int | None = None
     duplicate: bool = False
     command_id: str | None = None
+    #: For ``chat:message`` and ``chat:delete``: the stored message.
+    message: ChatMessage | None = None
 
 
 class ErrorData(ServerPayload, kw_only=True):
@@ -372,6 +416,22 @@ class Removed(ServerPayload, kw_only=True):
     detail: str = ""
 
 
+class ChatHistory(ServerPayload, kw_only=True):
+    """A page of messages, oldest first: the latest on join, or older ones on request;
+    ``hasMore``: older messages exist."""
+
+    messages: list[ChatMessage]
+    has_more: bool
+
+
+class ChatCatchup(ServerPayload, kw_only=True):
+    """Exactly the messages after the ``lastMessageId`` of a ``room:join``, oldest first;
+    ``complete`` false when there were more than a catch-up carries (load the latest page)."""
+
+    messages: list[ChatMessage]
+    complete: bool
+
+
 class ServerShutdown(ServerPayload, kw_only=True):
     """This server is going away; reconnect (to any server) in ``reconnectIn`` ms."""
 
@@ -394,6 +454,9 @@ CLIENT_FRAMES: dict[str, type[Payload]] = {
     "sync:catchup_request": SyncCatchupRequest,
     "owner:heartbeat": OwnerHeartbeat,
     "owner:reclaim": OwnerReclaim,
+    "chat:message": ChatSend,
+    "chat:delete": ChatDelete,
+    "chat:history_request": ChatHistoryRequest,
 }
 
 #: Every frame a server may send, by ``type``.
@@ -413,6 +476,9 @@ SERVER_FRAMES: dict[str, type[Payload]] = {
     "room:buffering": BufferingNotice,
     "room:removed": Removed,
     "server:shutdown": ServerShutdown,
+    "chat:message": ChatMessage,
+    "chat:history": ChatHistory,
+    "chat:catchup": ChatCatchup,
 }
 
 _ENVELOPE_DECODER = msgspec.json.Decoder(Envelope)

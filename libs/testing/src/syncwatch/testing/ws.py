@@ -66,10 +66,9 @@ class Frames:
         return await self._first(lambda f: not types or f["type"] in types, within)
 
     async def answer(self, rid: str | None, within: float = 5.0) -> dict[str, Any]:
-        """The ack or room:error answering request ``rid``."""
-        return await self._first(
-            lambda f: f.get("id") == rid and f["type"] in ("ack", "room:error", "hello"), within
-        )
+        """The frame answering request ``rid`` (an ack, a room:error, or a typed answer such as
+        hello, time:pong or chat:history)."""
+        return await self._first(lambda f: f.get("id") == rid, within)
 
     async def request(self, type_: str, data: dict[str, Any] | None = None) -> dict[str, Any]:
         return await self.answer(await self.send(type_, data))

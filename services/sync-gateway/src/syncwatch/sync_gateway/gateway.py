@@ -33,6 +33,7 @@ from syncwatch.core.logs import get_logger
 from syncwatch.core.tokens import TokenVerifier
 from syncwatch.protocol import v1
 from syncwatch.sync_gateway import metrics
+from syncwatch.sync_gateway.adapters.chat_client import ChatClient
 from syncwatch.sync_gateway.adapters.live_store import LiveStore
 from syncwatch.sync_gateway.adapters.rooms_client import (
     Action,
@@ -56,6 +57,16 @@ CLOSE_IDLE = 4408
 CLOSE_RESTART = 1012
 
 SYSTEM = "system"
+#: Pages of 200 a rejoining member may catch up on before being sent the latest page instead.
+CHAT_CATCHUP_PAGES = 5
+_SYSTEM_KINDS = {
+    "PLAY": "play",
+    "PAUSE": "pause",
+    "SEEK": "seek",
+    "SET_RATE": "rate",
+    "SOURCE": "source",
+    "STATE_SNAPSHOT": "source",
+}
 
 _COMMAND_FRAMES: dict[str, tuple[str, Action]] = {
     "sync:play": ("PLAY", "play"),
@@ -188,6 +199,7 @@ class LocalRoom:
             # (it delivered them when it committed them) without decoding them.
             await nc.subscribe(live_subject(self.id, "sync") + ".*", cb=self._on_command),
             await nc.subscribe(live_subject(self.id, "control"), cb=self._on_control),
+            await nc.subscribe(live_subject(self.id, "chat"), cb=self._on_chat),
         ]
         self.feed = Feed(
             delivered=await self.gw.store.sequence(self.id),
@@ -229,6 +241,11 @@ class LocalRoom:
             log.warning("undecodable command on the live subject", room=self.id)
             return
         self.feed.offer(command)
+
+    async def _on_chat(self, msg: Msg) -> None:
+        """A stored message (or a tombstone) from the chat service, forwarded as it is."""
+        raw = b'{"type":"chat:message","data":' + msg.data + b"}"
+        broadcast([c.ws for c in self.connections], raw, text=True)
 
     def _deliver(self, command: v1.SyncCommand) -> None:
         if self.last_state is None or command.sequence_number > self.last_state.sequence_number:
@@ -387,6 +404,7 @@ class Gateway:
         *,
         store: LiveStore,
         rooms: RoomsClient,
+        chat: ChatClient,
         verifier: TokenVerifier,
         nats: NatsDependency,
         clock: Clock,
@@ -395,6 +413,7 @@ class Gateway:
     ) -> None:
         self.store = store
         self.rooms = rooms
+        self.chat = chat
         self.verifier = verifier
         self.nats = nats
         self.clock = clock
@@ -406,6 +425,7 @@ class Gateway:
         self._room_locks: dict[str, asyncio.Lock] = {}
         self._tasks: list[asyncio.Task[None]] = []
         self._subs: list[Subscription] = []
+        self._background: set[asyncio.Task[None]] = set()
         self.shutting_down = False
 
     def server_now(self) -> float:
@@ -456,6 +476,7 @@ class Gateway:
         for room in list(self.rooms_here.values()):
             await room.close()
         await self.rooms.close()
+        await self.chat.close()
 
     async def _ticker(self) -> None:
         last_presence = 0.0
@@ -662,6 +683,34 @@ class Gateway:
     async def _on_reclaim(self, conn: Connection, payload: v1.Payload, rid: RequestId) -> None:
         await self._reclaim(conn, rid)
 
+    async def _on_chat_send(self, conn: Connection, payload: v1.Payload, rid: RequestId) -> None:
+        assert isinstance(payload, v1.ChatSend)
+        room, member = self._in_room(conn)
+        if not member.user_id:
+            raise errors.Unauthenticated("sign in to chat; guests can read along")
+        message, replayed = await self.chat.post(
+            room.id, member.user_id, member.name, payload.content, payload.client_message_id
+        )
+        conn.send("ack", v1.Ack(message=message, duplicate=replayed), rid)
+
+    async def _on_chat_delete(self, conn: Connection, payload: v1.Payload, rid: RequestId) -> None:
+        assert isinstance(payload, v1.ChatDelete)
+        room, member = self._in_room(conn)
+        if not member.user_id:
+            raise errors.Unauthenticated("sign in to chat")
+        message = await self.chat.delete(
+            room.id, payload.message_id, member.user_id, member.role == "owner"
+        )
+        conn.send("ack", v1.Ack(message=message), rid)
+
+    async def _on_chat_history(self, conn: Connection, payload: v1.Payload, rid: RequestId) -> None:
+        assert isinstance(payload, v1.ChatHistoryRequest)
+        room, _ = self._in_room(conn)
+        messages, more = await self.chat.page(
+            room.id, before_id=payload.before_id, limit=payload.limit
+        )
+        conn.send("chat:history", v1.ChatHistory(messages=messages, has_more=more), rid)
+
     async def _on_hello(self, conn: Connection, payload: v1.Payload, rid: RequestId) -> None:
         raise errors.InvalidRequest("hello was already said")
 
@@ -678,6 +727,9 @@ class Gateway:
             "sync:catchup_request": self._on_catchup,
             "owner:heartbeat": self._on_heartbeat,
             "owner:reclaim": self._on_reclaim,
+            "chat:message": self._on_chat_send,
+            "chat:delete": self._on_chat_delete,
+            "chat:history_request": self._on_chat_history,
         }
 
     def _in_room(self, conn: Connection) -> tuple[LocalRoom, MemberInfo]:
@@ -718,6 +770,7 @@ class Gateway:
         conn.send("ack", v1.Ack(), request_id)
         await local.send_state(conn)
         await self._send_playback(conn, local, req.last_sequence)
+        await self._send_chat(conn, local, req.last_message_id)
         await self._announce(local, "participants")
         until = (
             await self.store.flag(local.id, f"reclaim:{conn.who.user_id}")
@@ -742,6 +795,30 @@ class Gateway:
         conn.send(
             "sync:state_snapshot", v1.StateSnapshot(state=state, server_time=self.server_now())
         )
+
+    async def _send_chat(self, conn: Connection, room: LocalRoom, last_id: str | None) -> None:
+        """The latest page on join; exactly what was missed after ``last_id`` on a rejoin."""
+        try:
+            if last_id is not None:
+                try:
+                    missed: list[v1.ChatMessage] = []
+                    after: str | None = last_id
+                    for _ in range(CHAT_CATCHUP_PAGES):
+                        page, more = await self.chat.page(room.id, after_id=after, limit=200)
+                        missed += page
+                        if not more or not page:
+                            conn.send(
+                                "chat:catchup", v1.ChatCatchup(messages=missed, complete=True)
+                            )
+                            return
+                        after = page[-1].id
+                except errors.NotFound:
+                    pass  # an id the chat does not know: start from the latest page
+            messages, more = await self.chat.page(room.id, limit=50)
+            conn.send("chat:history", v1.ChatHistory(messages=messages, has_more=more))
+        except errors.SyncWatchError as exc:
+            log.warning("chat history unavailable", room=room.id, code=exc.code)
+            conn.error(errors.Unavailable("chat is unavailable right now", code="chat_unavailable"))
 
     async def _leave(self, conn: Connection) -> None:
         room = conn.room
@@ -812,6 +889,8 @@ class Gateway:
             await self.store.clear_flag(room.id, "buffer_wait")
             room.buffer_wait = False
         done = await self.issue(room, intent, payload.expected_sequence, started)
+        if done.command is not None:
+            self._spawn(self._say_in_chat(room, member, done.command), "chat-system-message")
         conn.send(
             "ack",
             v1.Ack(
@@ -852,6 +931,29 @@ class Gateway:
             if room.feed is not None:
                 room.feed.offer(done.command)  # our members have it now, in order
         return done
+
+    def _spawn(self, coro: Awaitable[None], name: str) -> None:
+        task: asyncio.Task[None] = asyncio.ensure_future(coro)
+        task.set_name(name)
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    async def _say_in_chat(
+        self, room: LocalRoom, member: MemberInfo, command: v1.SyncCommand
+    ) -> None:
+        """Play, pause, seek, rate and source changes appear in the chat (spec §4.4.1), once per
+        command (the command id is the chat's dedup key)."""
+        kind, data = _SYSTEM_KINDS[command.type], {}
+        if command.type == "SEEK" and command.target_media_time is not None:
+            data["position"] = f"{command.target_media_time / 1000:.2f}"
+        elif command.type == "SET_RATE" and command.rate is not None:
+            data["rate"] = f"{command.rate:g}"
+        elif command.type == "SOURCE":
+            data["sourceType"] = command.source_type or ""
+        try:
+            await self.chat.post_system(room.id, kind, member.name, data, command.id)
+        except errors.SyncWatchError as exc:
+            log.warning("chat system message failed", room=room.id, code=exc.code)
 
     async def _catchup(self, conn: Connection, after: int) -> None:
         room, _ = self._in_room(conn)

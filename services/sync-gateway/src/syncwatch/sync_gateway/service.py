@@ -34,6 +34,7 @@ from syncwatch.core.runtime import (
 from syncwatch.core.settings import SettingsError, load_settings
 from syncwatch.core.tokens import GrpcKeySource, KeySource, RevocationStore, TokenVerifier
 from syncwatch.protocol.v1 import MAX_FRAME_BYTES
+from syncwatch.sync_gateway.adapters.chat_client import ChatClient
 from syncwatch.sync_gateway.adapters.live_store import LiveStore
 from syncwatch.sync_gateway.adapters.rooms_client import RoomsClient
 from syncwatch.sync_gateway.gateway import Gateway, Policy
@@ -52,6 +53,9 @@ class Settings(ServiceSettings, kw_only=True):
     ]
     auth_grpc_addr: Annotated[
         str, msgspec.Meta(description="host:port of the auth service's gRPC (signing keys).")
+    ]
+    chat_grpc_addr: Annotated[
+        str, msgspec.Meta(description="host:port of the chat service's gRPC (chat messages).")
     ]
     ws_host: Annotated[str, msgspec.Meta(description="Address the WebSocket server binds.")] = (
         "0.0.0.0"  # noqa: S104 - containers listen on all interfaces
@@ -121,6 +125,7 @@ def build(
     gateway = Gateway(
         store=LiveStore(lambda: redis.client(RedisDb.LIVE)),
         rooms=RoomsClient(settings.room_grpc_addr),
+        chat=ChatClient(settings.chat_grpc_addr),
         verifier=TokenVerifier(keys, clock, RevocationStore(redis)),
         nats=nats,
         clock=clock,

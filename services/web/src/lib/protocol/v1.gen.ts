@@ -100,6 +100,27 @@ export type OwnerHeartbeat = Record<string, never>;
 /** Accept a `room:offer_ownership`. */
 export type OwnerReclaim = Record<string, never>;
 
+/**
+ * Say something in the room's chat (signed-in members). Answered with an `ack` carrying the
+ * stored message once it is durably stored; a resend with the same `clientMessageId` is answered
+ * with the same message and stores nothing new.
+ */
+export interface ChatSend {
+  content: string;
+  clientMessageId: string;
+}
+
+/** Delete a message: the owner any, a member their own. */
+export interface ChatDelete {
+  messageId: string;
+}
+
+/** Older messages, before `beforeId` (answered with `chat:history` carrying the same id). */
+export interface ChatHistoryRequest {
+  beforeId?: string | null;
+  limit?: number;
+}
+
 /** What the server enforces on this connection. */
 export interface Limits {
   maxFrameBytes: number;
@@ -128,11 +149,33 @@ export interface TimePong {
   t2: number;
 }
 
+/**
+ * One chat message as the chat service stores it (`kind` `user` or `system`). Place
+ * messages by `seq` (gapless per room); a deleted one arrives again as a tombstone
+ * (`deleted: true`, content cleared). `content` is text: render it as text, never as HTML.
+ */
+export interface ChatMessage {
+  id: string;
+  roomId: string;
+  seq: number;
+  kind: 'system' | 'user';
+  authorUserId: string;
+  authorName: string;
+  content: string;
+  systemKind: string | null;
+  systemData: Record<string, string>;
+  clientMessageId: string | null;
+  createdAt: string;
+  deleted: boolean;
+  deletedAt: string | null;
+}
+
 /** Answer to a request frame (one with an `id`); what it carries depends on the request. */
 export interface Ack {
   sequenceNumber: number | null;
   duplicate: boolean;
   commandId: string | null;
+  message: ChatMessage | null;
 }
 
 /** A refused request or a problem on the connection (`room:error`). */
@@ -274,6 +317,24 @@ export interface ServerShutdown {
   reconnectIn: number;
 }
 
+/**
+ * A page of messages, oldest first: the latest on join, or older ones on request;
+ * `hasMore`: older messages exist.
+ */
+export interface ChatHistory {
+  messages: ChatMessage[];
+  hasMore: boolean;
+}
+
+/**
+ * Exactly the messages after the `lastMessageId` of a `room:join`, oldest first;
+ * `complete` false when there were more than a catch-up carries (load the latest page).
+ */
+export interface ChatCatchup {
+  messages: ChatMessage[];
+  complete: boolean;
+}
+
 export interface ClientFrames {
   'hello': ClientHello;
   'time:ping': TimePing;
@@ -289,6 +350,9 @@ export interface ClientFrames {
   'sync:catchup_request': SyncCatchupRequest;
   'owner:heartbeat': OwnerHeartbeat;
   'owner:reclaim': OwnerReclaim;
+  'chat:message': ChatSend;
+  'chat:delete': ChatDelete;
+  'chat:history_request': ChatHistoryRequest;
 }
 
 export interface ServerFrames {
@@ -307,6 +371,9 @@ export interface ServerFrames {
   'room:buffering': BufferingNotice;
   'room:removed': Removed;
   'server:shutdown': ServerShutdown;
+  'chat:message': ChatMessage;
+  'chat:history': ChatHistory;
+  'chat:catchup': ChatCatchup;
 }
 
 export type RequestId = string | number;
