@@ -18,13 +18,13 @@ import httpx
 import pytest_asyncio
 from websockets.asyncio.client import ClientConnection, connect
 
+from syncwatch.chat.service import Settings as ChatSettings
+from syncwatch.chat.service import build as build_chat
 from syncwatch.core.clock import Clock, SystemClock
 from syncwatch.core.passwords import Argon2Params
 from syncwatch.core.runtime import ServiceRunner
 from syncwatch.devstack.ports import free_port
 from syncwatch.protocol.v1 import PROTOCOL_VERSION
-from syncwatch.chat.service import Settings as ChatSettings
-from syncwatch.chat.service import build as build_chat
 from syncwatch.room.service import Settings as RoomSettings
 from syncwatch.room.service import build as build_room
 from syncwatch.sync_gateway.gateway import Policy
