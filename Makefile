@@ -99,6 +99,11 @@ test: install web proto-check test-web ## Every test: unit, integration, end-to-
 bench-gateway: install ## Gateway fan-out benchmark next to a bare websockets server (ARGS="--rooms 300 --commands 20")
 	$(UV) run --frozen python loadtests/bench_gateway.py $(ARGS)
 
+.PHONY: bench-sync
+bench-sync: APT_PACKAGES += ffmpeg
+bench-sync: install web ## Sync precision in real browsers next to a naive apply-on-receipt client (ARGS="--viewers 5 --fps 60")
+	$(UV) run --frozen python loadtests/bench_sync.py $(ARGS)
+
 .PHONY: clean
 clean: ## Remove build outputs and caches (not .syncwatch state)
 	rm -rf .venv $(WEB)/node_modules $(WEB)/dist .mypy_cache .ruff_cache .pytest_cache test-artifacts

@@ -1,14 +1,21 @@
+import { useCallback, useMemo, useState } from 'react';
 import { Navigate, useParams } from 'react-router';
 
 import { loginPathFor } from '@/features/auth/lib/next-path';
 import { getFriends } from '@/features/friends/api/friends-api';
+import { liveSocketToken } from '@/features/room/api/live-token';
 import { InvalidInvite } from '@/features/room/components/invalid-invite';
 import { RoomPage } from '@/features/room/components/room-page';
+import type { RenderStage } from '@/features/room/components/room-view';
 import type { LoadFriends } from '@/features/room/hooks/use-invite-friends';
+import { PlayerStage } from '@/features/sync/components/player-stage';
+import type { GetToken } from '@/features/sync/live/room-socket';
+import { useLiveRoom } from '@/features/sync/live/use-live-room';
 import { useDocumentTitle } from '@/hooks/use-document-title';
 import { isInviteCode, normalizeInviteCode } from '@/lib/invite-code';
 
-// Features do not import each other: the room page gets the friends list and the login path from here.
+// Features do not import each other: the room page gets the friends list, the login path, the
+// live session and the player from here.
 const loadFriends: LoadFriends = async (signal) => (await getFriends(signal)).friends;
 
 export function RoomRoute() {
@@ -20,6 +27,31 @@ export function RoomRoute() {
   if (!valid) return <InvalidInvite />;
   // One canonical address per room: /r/abcd-efgh becomes /r/ABCDEFGH.
   if (code !== rawCode) return <Navigate to={`/r/${code}`} replace />;
-  // Keyed by code: another room starts from a clean page.
-  return <RoomPage key={code} code={code} loginPath={loginPathFor(`/r/${code}`)} loadFriends={loadFriends} />;
+  // Keyed by code: another room starts from a clean page (and its own socket).
+  return <LiveRoomPage key={code} code={code} />;
+}
+
+/** The room page with its live session: opened once the visitor is a member, closed when not. */
+function LiveRoomPage({ code }: { code: string }) {
+  const [member, setMember] = useState(false);
+  const getToken = useCallback<GetToken>((options) => liveSocketToken(code, options), [code]);
+  const live = useLiveRoom(code, getToken, member);
+  const renderStage = useMemo<RenderStage | undefined>(
+    () =>
+      live === null
+        ? undefined
+        : ({ canControl }) => <PlayerStage live={live} canControl={canControl} className="rounded-2xl" />,
+    [live],
+  );
+
+  return (
+    <RoomPage
+      code={code}
+      loginPath={loginPathFor(`/r/${code}`)}
+      loadFriends={loadFriends}
+      live={live}
+      onMemberChange={setMember}
+      renderStage={renderStage}
+    />
+  );
 }

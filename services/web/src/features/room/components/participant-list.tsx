@@ -6,6 +6,7 @@ import type { Member, Room } from '@/features/room/api/rooms-api';
 import { ParticipantRow } from '@/features/room/components/participant-row';
 import type { MemberAction } from '@/features/room/lib/members';
 import { sortMembers } from '@/features/room/lib/members';
+import type { Participant } from '@/lib/protocol/v1.gen';
 
 export interface ParticipantListProps {
   room: Room;
@@ -14,11 +15,13 @@ export interface ParticipantListProps {
   /** The owner chose an action from a member's menu. */
   onAction: (action: MemberAction, member: Member) => void;
   isPending: (member: Member) => boolean;
+  /** The live socket's participants by member id; null without a socket. */
+  presence?: ReadonlyMap<string, Participant> | null;
   className?: string;
 }
 
 /** Everyone in the room, the owner first; the owner gets a menu on every other row. */
-export function ParticipantList({ room, me, members, onAction, isPending, className }: ParticipantListProps) {
+export function ParticipantList({ room, me, members, onAction, isPending, presence, className }: ParticipantListProps) {
   const sorted = sortMembers(members);
   return (
     <GlassPanel as="section" aria-labelledby="participants-title" className={className}>
@@ -45,6 +48,7 @@ export function ParticipantList({ room, me, members, onAction, isPending, classN
             member={member}
             pending={isPending(member)}
             onAction={onAction}
+            presence={presence?.get(member.id)}
           />
         ))}
       </ul>

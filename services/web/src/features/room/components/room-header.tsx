@@ -6,7 +6,9 @@ import { Button } from '@/components/ui/button';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { GlassPanel } from '@/components/ui/glass-panel';
 import { memberName, type Member, type Room } from '@/features/room/api/rooms-api';
+import { ConnectionState } from '@/features/room/components/connection-state';
 import { CopyInviteButton } from '@/features/room/components/copy-invite-button';
+import type { LiveConnection, LiveEnd } from '@/features/room/lib/live';
 import { nextOwner } from '@/features/room/lib/members';
 import { env } from '@/lib/env';
 import { buildInviteLink } from '@/lib/invite-code';
@@ -16,6 +18,8 @@ export interface RoomHeaderProps {
   me: Member;
   members: Member[];
   connected: boolean;
+  /** The live socket's state, when the room has one (it then stands for `connected`). */
+  live?: { connection: LiveConnection; endReason?: LiveEnd | null } | null;
   onOpenSettings: () => void;
   onOpenInvite: () => void;
   onLeave: () => Promise<void>;
@@ -38,7 +42,7 @@ function leaveDescription(room: Room, me: Member, members: Member[]): string {
 }
 
 /** Room name and code, sharing, the owner's settings, and Leave. */
-export function RoomHeader({ room, me, members, connected, onOpenSettings, onOpenInvite, onLeave }: RoomHeaderProps) {
+export function RoomHeader({ room, me, members, connected, live, onOpenSettings, onOpenInvite, onLeave }: RoomHeaderProps) {
   const [confirmLeave, setConfirmLeave] = useState(false);
   const [leaving, setLeaving] = useState(false);
   const link = buildInviteLink(room.code, env.publicOrigin ?? window.location.origin);
@@ -59,11 +63,15 @@ export function RoomHeader({ room, me, members, connected, onOpenSettings, onOpe
               </span>
             </span>
             {isOwner && <Badge variant="accent">You are the owner</Badge>}
-            {!connected && (
-              <Badge variant="warning" role="status">
-                <WifiOff aria-hidden="true" className="h-3.5 w-3.5" />
-                Reconnecting…
-              </Badge>
+            {live ? (
+              <ConnectionState connection={live.connection} endReason={live.endReason} />
+            ) : (
+              !connected && (
+                <Badge variant="warning" role="status">
+                  <WifiOff aria-hidden="true" className="h-3.5 w-3.5" />
+                  Reconnecting…
+                </Badge>
+              )
             )}
           </div>
         </div>

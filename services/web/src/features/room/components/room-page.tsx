@@ -4,10 +4,12 @@ import { useNavigate } from 'react-router';
 import { Spinner } from '@/components/ui/spinner';
 import { RoomLobby } from '@/features/room/components/room-lobby';
 import { RoomStateCard } from '@/features/room/components/room-state-card';
-import { RoomView } from '@/features/room/components/room-view';
+import { RoomView, type RenderStage } from '@/features/room/components/room-view';
 import type { LoadFriends } from '@/features/room/hooks/use-invite-friends';
+import { useRoomLive } from '@/features/room/hooks/use-room-live';
 import { useRoomMembership } from '@/features/room/hooks/use-room-membership';
 import { useRoomSummary } from '@/features/room/hooks/use-room-summary';
+import { removalState, type RoomLiveSource } from '@/features/room/lib/live';
 import { summaryState } from '@/features/room/lib/room-state';
 import { useSessionStore } from '@/stores/session-store';
 import { toast } from '@/stores/toast-store';
@@ -19,21 +21,53 @@ export interface RoomPageProps {
   loginPath: string;
   /** The signed-in user's friends, for "Invite friends". */
   loadFriends: LoadFriends;
+  /**
+   * The room's live session, which the route opens once `onMemberChange` said the visitor is a
+   * member. Without one the page polls the member list and shows no live presence.
+   */
+  live?: RoomLiveSource | null;
+  /** Told whenever the visitor becomes, or stops being, a member of the room. */
+  onMemberChange?: (member: boolean) => void;
+  /** The player for the stage (from the route, with the live session). */
+  renderStage?: RenderStage;
 }
 
 /**
  * `/r/:code`: the lobby for visitors, the room for members, or a card saying why neither
  * (gone, full, removed, service down).
  */
-export function RoomPage({ code, loginPath, loadFriends }: RoomPageProps) {
+export function RoomPage({ code, loginPath, loadFriends, live: liveSource = null, onMemberChange, renderStage }: RoomPageProps) {
   const status = useSessionStore((state) => state.status);
   const username = useSessionStore((state) => state.user?.username ?? null);
   const summary = useRoomSummary(code);
-  const room = useRoomMembership(code, status);
+  const live = useRoomLive(liveSource);
+  const room = useRoomMembership(code, status, { live: live?.connection === 'open' });
   const navigate = useNavigate();
   const [retrying, setRetrying] = useState(false);
-  const { view } = room;
+  const { view, showState, refresh } = room;
   const { reload: reloadSummary } = summary;
+
+  const isMember = view.kind === 'member';
+  useEffect(() => {
+    onMemberChange?.(isMember);
+  }, [isMember, onMemberChange]);
+
+  // Removed over the socket: the card at once, not at the next poll. An owner who ended the room
+  // is taken home by the settings dialog instead.
+  const removed = live?.removed ?? null;
+  const isOwner = view.kind === 'member' && view.membership.member.role === 'owner';
+  useEffect(() => {
+    if (removed === null) return;
+    const state = removalState(removed);
+    if (state === null) void refresh();
+    else if (!(state.kind === 'ended' && isOwner)) showState(state);
+  }, [removed, isOwner, showState, refresh]);
+
+  // The socket gave up on us (join refused, token refused twice): a membership read says why.
+  const gaveUp = live?.connection === 'closed' && (live.endReason === 'refused' || live.endReason === 'auth');
+  useEffect(() => {
+    if (gaveUp) void refresh();
+  }, [gaveUp, refresh]);
 
   // A full room: read the seats again so the card shows the count as it is now.
   const full = view.kind === 'state' && view.state.kind === 'full';
@@ -46,6 +80,9 @@ export function RoomPage({ code, loginPath, loadFriends }: RoomPageProps) {
       <RoomView
         membership={view.membership}
         connected={room.connected}
+        live={live}
+        onReclaim={() => liveSource?.reclaimOwnership() ?? Promise.resolve()}
+        renderStage={liveSource === null ? undefined : renderStage}
         loadFriends={loadFriends}
         onRefresh={room.refresh}
         onRoom={room.applyRoom}

@@ -1,12 +1,28 @@
+import type { ReactNode } from 'react';
 import { Clapperboard } from 'lucide-react';
 
 import { GlassPanel } from '@/components/ui/glass-panel';
 
+export interface RoomStageProps {
+  isOwner: boolean;
+  className?: string;
+  /** The player (from the route, once the room's live session is open). */
+  children?: ReactNode;
+}
+
 /**
- * Where the video goes. The player arrives with the next issue; until then the stage says
- * plainly that nothing is playing and offers no controls that would do nothing.
+ * Where the video goes: the player when the route gives one; until then the stage says plainly
+ * that nothing is playing and offers no controls that would do nothing.
  */
-export function RoomStage({ isOwner, className }: { isOwner: boolean; className?: string }) {
+export function RoomStage({ isOwner, className, children }: RoomStageProps) {
+  // The player brings its own panel.
+  if (children !== undefined && children !== null) {
+    return (
+      <div className={className} data-testid="room-stage">
+        {children}
+      </div>
+    );
+  }
   return (
     <GlassPanel as="section" aria-labelledby="stage-title" className={className} data-testid="room-stage">
       <div className="relative m-2 flex aspect-video flex-col items-center justify-center overflow-hidden rounded-lg bg-[radial-gradient(ellipse_at_top,rgb(var(--sw-color-accent)/0.18),transparent_60%),linear-gradient(180deg,rgb(10_11_24/0.88),rgb(10_11_24/0.96))] px-6 text-center sm:m-3">

@@ -1,15 +1,21 @@
-import { useState } from 'react';
+import { useMemo, useState, type ReactNode } from 'react';
 
 import type { Member, Membership, Room } from '@/features/room/api/rooms-api';
 import { InviteFriendsDialog } from '@/features/room/components/invite-friends-dialog';
 import { MemberConfirmDialog, type MemberConfirmation } from '@/features/room/components/member-confirm-dialog';
 import { ParticipantList } from '@/features/room/components/participant-list';
 import { RoomHeader } from '@/features/room/components/room-header';
+import { RoomNotices } from '@/features/room/components/room-notices';
 import { RoomSettingsDialog } from '@/features/room/components/room-settings-dialog';
 import { RoomStage } from '@/features/room/components/room-stage';
 import type { LoadFriends } from '@/features/room/hooks/use-invite-friends';
 import { useOwnerActions } from '@/features/room/hooks/use-owner-actions';
+import { useLiveMembershipSync } from '@/features/room/hooks/use-room-live';
+import { presenceById, type RoomLiveSnapshot } from '@/features/room/lib/live';
 import type { MemberAction } from '@/features/room/lib/members';
+
+/** The player for the stage; `canControl`: this viewer may play, pause, seek and pick the video. */
+export type RenderStage = (props: { canControl: boolean }) => ReactNode;
 
 export interface RoomViewProps {
   membership: Membership;
@@ -22,19 +28,45 @@ export interface RoomViewProps {
   /** The owner ended the room from the settings. */
   onEnded: () => void;
   loadFriends: LoadFriends;
+  /** The room's live session (presence, notices, sync health); null while there is none. */
+  live?: RoomLiveSnapshot | null;
+  /** Take the room back (an ownership offer). */
+  onReclaim?: () => Promise<void>;
+  /** The player, in the stage. Without it the stage says nothing is playing. */
+  renderStage?: RenderStage;
 }
+
+const noReclaim = (): Promise<void> => Promise.resolve();
 
 const ACTION_KEYS = ['kick', 'ban', 'owner', 'control', 'delegate'] as const;
 const participantsHeading = (): HTMLElement | null => document.getElementById('participants-title');
 
 /** The room for a member: header, the stage, the participants, and the owner's tools. */
-export function RoomView({ membership, connected, onRefresh, onRoom, onLeave, onEnded, loadFriends }: RoomViewProps) {
+export function RoomView({
+  membership,
+  connected,
+  onRefresh,
+  onRoom,
+  onLeave,
+  onEnded,
+  loadFriends,
+  live = null,
+  onReclaim = noReclaim,
+  renderStage,
+}: RoomViewProps) {
   const { room, member: me, members } = membership;
+  useLiveMembershipSync(live, membership, onRefresh);
+  const participants = live?.participants ?? null;
+  const presence = useMemo(() => (participants === null ? null : presenceById(participants)), [participants]);
   const actions = useOwnerActions(room.code, { onChanged: onRefresh, onRoom });
   const [confirmation, setConfirmation] = useState<MemberConfirmation | null>(null);
   const [settingsOpen, setSettingsOpen] = useState(false);
   const [inviteOpen, setInviteOpen] = useState(false);
   const isOwner = me.role === 'owner';
+  // The socket's word is the newest (the member list may be a poll behind); the owner always may.
+  const liveRoom = live?.room ?? null;
+  const canControl =
+    liveRoom === null ? isOwner || me.canControl : liveRoom.you === liveRoom.ownerMemberId || liveRoom.canControl;
 
   const onAction = (action: MemberAction, member: Member): void => {
     switch (action) {
@@ -74,6 +106,7 @@ export function RoomView({ membership, connected, onRefresh, onRoom, onLeave, on
         me={me}
         members={members}
         connected={connected}
+        live={live}
         onOpenSettings={() => {
           setSettingsOpen(true);
         }}
@@ -82,13 +115,17 @@ export function RoomView({ membership, connected, onRefresh, onRoom, onLeave, on
         }}
         onLeave={onLeave}
       />
+      {live !== null && <RoomNotices live={live} me={me} members={members} onReclaim={onReclaim} />}
       <div className="grid min-w-0 gap-5 lg:grid-cols-[minmax(0,1fr)_21rem] lg:items-start">
-        <RoomStage isOwner={isOwner} className="min-w-0 rounded-2xl" />
+        <RoomStage isOwner={isOwner} className="min-w-0 rounded-2xl">
+          {renderStage?.({ canControl })}
+        </RoomStage>
         <ParticipantList
           room={room}
           me={me}
           members={members}
           className="min-w-0 rounded-2xl"
+          presence={presence}
           isPending={(member) => ACTION_KEYS.some((key) => actions.isPending(`${key}:${member.id}`))}
           onAction={onAction}
         />

@@ -18,11 +18,18 @@ import { ApiError } from '@/lib/http';
 import { useSessionStore, type SessionStatus } from '@/stores/session-store';
 import { toast } from '@/stores/toast-store';
 
-/**
- * How often the member list is re-read while the page is visible. Polling stands in for the
- * real-time socket of the next issue.
- */
+/** How often the member list is re-read while the page is visible and no live socket is open. */
 export const ROOM_POLL_MS = 3_000;
+/**
+ * The same with the room's live socket open: it tells of changes as they happen (and asks for a
+ * read when the participants differ), so the poll is only a fallback.
+ */
+export const ROOM_LIVE_POLL_MS = 15_000;
+
+export interface RoomMembershipOptions {
+  /** The room's live socket is open: poll every {@link ROOM_LIVE_POLL_MS} instead. */
+  live?: boolean;
+}
 
 export type RoomView =
   | { kind: 'checking' }
@@ -63,6 +70,8 @@ export interface RoomMembership {
   applyRoom: (room: Room) => void;
   /** Leaves the room; resolves false when the server refused (a toast says why). */
   leave: () => Promise<boolean>;
+  /** Shows a page-wide state now (the live socket said you were removed), without waiting for a poll. */
+  showState: (state: RoomState) => void;
 }
 
 function toApiError(error: unknown): ApiError {
@@ -107,11 +116,15 @@ function joinFailure(error: ApiError): JoinFailure {
 /**
  * Whether the visitor is in the room, and what to show otherwise. On load (once the session is
  * known) the membership is asked for when the visitor is signed in or holds a guest token for the
- * room; then, while a member, it is polled every {@link ROOM_POLL_MS} while the page is visible
- * and at once on focus, renewing a guest token that has less than five minutes left. A poll that
+ * room; then, while a member, it is polled every {@link ROOM_POLL_MS} ({@link ROOM_LIVE_POLL_MS}
+ * with the live socket open) while the page is visible and at once on focus, renewing a guest token that has less than five minutes left. A poll that
  * answers kicked, banned or gone turns the page into that state (and forgets the guest token).
  */
-export function useRoomMembership(code: string, sessionStatus: SessionStatus): RoomMembership {
+export function useRoomMembership(
+  code: string,
+  sessionStatus: SessionStatus,
+  { live = false }: RoomMembershipOptions = {},
+): RoomMembership {
   const [view, setViewState] = useState<RoomView>({ kind: 'checking' });
   const viewRef = useRef<RoomView>(view);
   const setView = useCallback((next: RoomView) => {
@@ -207,20 +220,21 @@ export function useRoomMembership(code: string, sessionStatus: SessionStatus): R
   }, [sessionStatus, fetchMembership]);
 
   const isMember = view.kind === 'member';
+  const pollMs = live ? ROOM_LIVE_POLL_MS : ROOM_POLL_MS;
   useEffect(() => {
     if (!isMember || !visible) return undefined;
     const poll = (): void => {
       void fetchMembership('poll');
     };
-    // Back from the background: read at once rather than up to 3 s later.
-    if (Date.now() - lastFetchAt.current >= ROOM_POLL_MS) poll();
-    const timer = window.setInterval(poll, ROOM_POLL_MS);
+    // Back from the background (or the socket dropped): read at once rather than a period later.
+    if (Date.now() - lastFetchAt.current >= pollMs) poll();
+    const timer = window.setInterval(poll, pollMs);
     window.addEventListener('focus', poll);
     return () => {
       window.clearInterval(timer);
       window.removeEventListener('focus', poll);
     };
-  }, [isMember, visible, fetchMembership]);
+  }, [isMember, visible, pollMs, fetchMembership]);
 
   const join = useCallback(
     async (input: JoinInput): Promise<JoinFailure | null> => {
@@ -297,5 +311,15 @@ export function useRoomMembership(code: string, sessionStatus: SessionStatus): R
     return true;
   }, [code]);
 
-  return { view, connected, lobbyFailure, lastJoin, join, retryJoin, toLobby, refresh, applyRoom, leave };
+  const showState = useCallback(
+    (state: RoomState) => {
+      // A read still out may have started before the removal: its answer must not bring the room back.
+      controller.current?.abort();
+      reading.current = false;
+      toState(state);
+    },
+    [toState],
+  );
+
+  return { view, connected, lobbyFailure, lastJoin, join, retryJoin, toLobby, refresh, applyRoom, leave, showState };
 }
