@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 from collections.abc import AsyncIterator
@@ -27,6 +28,9 @@ async def stack() -> AsyncIterator[DevStack]:
     home = Path(tempfile.mkdtemp(prefix="syncwatch-e2e-"))
     home.chmod(0o755)
     config = StackConfig(home=home, port=free_port(), web_dist=WEB_DIST)
+    # The playback tests serve their test video from loopback; the source check refuses private
+    # addresses unless told (development and tests only).
+    os.environ["TRANSCODER_SOURCE_FETCH_ALLOW_PRIVATE"] = "true"
     dev = DevStack(config)
     await dev.start()
     try:
