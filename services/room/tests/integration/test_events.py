@@ -120,6 +120,8 @@ async def test_moderation_and_ownership_are_published(room_service, nats) -> Non
     assert events[4].member_id == ids[carl.id]
     assert events[5].member_id == ids[dan.id]
     assert events[7].member_id == ids[bob.id]
+    # Who left, by name, for the chat's "Ann left" line.
+    assert events[6].data == {"kind": "user", "name": ann.username}
 
 
 async def test_settings_and_permissions_are_published(room_service, nats) -> None:

@@ -551,6 +551,7 @@ class RoomService:
             actor_id=actor,
             actor_ip=ip,
             member_id=member.id,
+            data={"kind": "user" if member.user_id else "guest", "name": member.display_name},
         )
         if result.new_owner is not None:
             await self.events.emit(
