@@ -10,7 +10,7 @@ import reactRefresh from 'eslint-plugin-react-refresh';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
-const features = ['auth', 'friends', 'home', 'profile', 'room', 'sync'];
+const features = ['auth', 'chat', 'friends', 'home', 'profile', 'room', 'sync'];
 
 export default tseslint.config(
   { ignores: ['dist', 'node_modules', 'coverage'] },

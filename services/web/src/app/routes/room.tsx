@@ -2,11 +2,14 @@ import { useCallback, useMemo, useState } from 'react';
 import { Navigate, useParams } from 'react-router';
 
 import { loginPathFor } from '@/features/auth/lib/next-path';
+import { ChatDock } from '@/features/chat/components/chat-dock';
+import { ChatOverlay } from '@/features/chat/components/chat-overlay';
+import { ChatProvider } from '@/features/chat/components/chat-provider';
 import { getFriends } from '@/features/friends/api/friends-api';
 import { liveSocketToken } from '@/features/room/api/live-token';
 import { InvalidInvite } from '@/features/room/components/invalid-invite';
 import { RoomPage } from '@/features/room/components/room-page';
-import type { RenderStage } from '@/features/room/components/room-view';
+import type { RenderChat, RenderStage } from '@/features/room/components/room-view';
 import type { LoadFriends } from '@/features/room/hooks/use-invite-friends';
 import { PlayerStage } from '@/features/sync/components/player-stage';
 import type { GetToken } from '@/features/sync/live/room-socket';
@@ -15,7 +18,7 @@ import { useDocumentTitle } from '@/hooks/use-document-title';
 import { isInviteCode, normalizeInviteCode } from '@/lib/invite-code';
 
 // Features do not import each other: the room page gets the friends list, the login path, the
-// live session and the player from here.
+// live session, the player and the chat from here.
 const loadFriends: LoadFriends = async (signal) => (await getFriends(signal)).friends;
 
 export function RoomRoute() {
@@ -40,18 +43,33 @@ function LiveRoomPage({ code }: { code: string }) {
     () =>
       live === null
         ? undefined
-        : ({ canControl }) => <PlayerStage live={live} canControl={canControl} className="rounded-2xl" />,
+        : ({ canControl, viewer }) => (
+            <PlayerStage
+              live={live}
+              canControl={canControl}
+              className="rounded-2xl"
+              // In full screen only the stage shows: the chat goes in there with it.
+              overlay={({ fullscreen }) => (fullscreen ? <ChatOverlay viewer={viewer} /> : null)}
+            />
+          ),
+    [live],
+  );
+  const renderChat = useMemo<RenderChat | undefined>(
+    () => (live === null ? undefined : ({ viewer }) => <ChatDock viewer={viewer} />),
     [live],
   );
 
   return (
-    <RoomPage
-      code={code}
-      loginPath={loginPathFor(`/r/${code}`)}
-      loadFriends={loadFriends}
-      live={live}
-      onMemberChange={setMember}
-      renderStage={renderStage}
-    />
+    <ChatProvider chat={live?.chat ?? null}>
+      <RoomPage
+        code={code}
+        loginPath={loginPathFor(`/r/${code}`)}
+        loadFriends={loadFriends}
+        live={live}
+        onMemberChange={setMember}
+        renderStage={renderStage}
+        renderChat={renderChat}
+      />
+    </ChatProvider>
   );
 }

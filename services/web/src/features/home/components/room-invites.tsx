@@ -12,7 +12,7 @@ import { HomeSection } from '@/features/home/components/home-section';
 import { Dot, PasswordLock, Seats } from '@/features/home/components/room-facts';
 import { useVisibleResource } from '@/features/home/hooks/use-visible-resource';
 import { isFull } from '@/features/home/lib/my-rooms';
-import { timeAgo } from '@/features/home/lib/relative-time';
+import { timeAgo } from '@/lib/relative-time';
 import { rateLimitMessage } from '@/lib/account-rules';
 import { ApiError } from '@/lib/api-client';
 import { toast } from '@/stores/toast-store';

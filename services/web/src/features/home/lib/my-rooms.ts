@@ -1,5 +1,5 @@
 import type { MyRoomEntry } from '@/features/home/api/home-rooms';
-import { timeAgo } from '@/features/home/lib/relative-time';
+import { timeAgo } from '@/lib/relative-time';
 
 export interface GroupedRooms {
   /** Rooms you are in now, in the service's order (newest first). */

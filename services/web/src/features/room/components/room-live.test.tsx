@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 import { Toaster } from '@/components/ui/toast';
 import { RoomPage } from '@/features/room/components/room-page';
-import type { RenderStage } from '@/features/room/components/room-view';
+import type { RenderChat, RenderStage } from '@/features/room/components/room-view';
 import type { LoadFriends } from '@/features/room/hooks/use-invite-friends';
 import { ROOM_LIVE_POLL_MS, ROOM_POLL_MS } from '@/features/room/hooks/use-room-membership';
 import { ann, bob, cleo, guestMember, userMember } from '@/features/room/testing/fixtures';
@@ -35,7 +35,7 @@ const signInAs = (username: string): void => {
   applySession(sessionBody({ accessToken: `${username}-token`, user: { ...testUser, id: `u_${username}`, username } }));
 };
 
-function renderRoom(live: ReturnType<typeof fakeLive>, extra: { renderStage?: RenderStage } = {}) {
+function renderRoom(live: ReturnType<typeof fakeLive>, extra: { renderStage?: RenderStage; renderChat?: RenderChat } = {}) {
   const onMemberChange = vi.fn<(member: boolean) => void>();
   const router = createMemoryRouter(
     [
@@ -50,6 +50,7 @@ function renderRoom(live: ReturnType<typeof fakeLive>, extra: { renderStage?: Re
               live={live}
               onMemberChange={onMemberChange}
               renderStage={extra.renderStage}
+              renderChat={extra.renderChat}
             />
             <Toaster />
           </>
@@ -70,7 +71,11 @@ const rowOf = (memberId: string): HTMLElement => {
   return row;
 };
 
-async function inRoomAs(username: string, live: ReturnType<typeof fakeLive>, extra: { renderStage?: RenderStage } = {}) {
+async function inRoomAs(
+  username: string,
+  live: ReturnType<typeof fakeLive>,
+  extra: { renderStage?: RenderStage; renderChat?: RenderChat } = {},
+) {
   signInAs(username);
   const api = roomBackend({ members: [owner, bobM, kim] });
   const rendered = renderRoom(live, extra);
@@ -322,5 +327,16 @@ describe('RoomPage with a live session', () => {
     expect(screen.queryByText('Nothing is playing yet')).not.toBeInTheDocument();
     live.update({ room: liveRoomState({ you: 'm_bob', canControl: true }) });
     expect(screen.getByTestId('player')).toHaveTextContent('control');
+  });
+
+  it('puts the chat beside the stage, telling the player and the chat who is looking', async () => {
+    const renderStage = vi.fn<RenderStage>(() => <p data-testid="player">player</p>);
+    const renderChat = vi.fn<RenderChat>(({ viewer }) => <p data-testid="chat">{`${viewer.userId ?? 'guest'}:${viewer.owner}`}</p>);
+    const live = fakeLive({ participants: inSync(), room: liveRoomState({ you: 'm_bob', canControl: false }) });
+    await inRoomAs('bob', live, { renderStage, renderChat });
+    expect(screen.getByTestId('chat')).toHaveTextContent('u_bob:false');
+    expect(renderStage).toHaveBeenLastCalledWith({ canControl: false, viewer: { memberId: 'm_bob', userId: 'u_bob', owner: false } });
+    // Beside the stage, with the participants (not in the stage).
+    expect(within(screen.getByTestId('room-stage')).queryByTestId('chat')).not.toBeInTheDocument();
   });
 });

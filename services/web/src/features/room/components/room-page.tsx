@@ -4,7 +4,7 @@ import { useNavigate } from 'react-router';
 import { Spinner } from '@/components/ui/spinner';
 import { RoomLobby } from '@/features/room/components/room-lobby';
 import { RoomStateCard } from '@/features/room/components/room-state-card';
-import { RoomView, type RenderStage } from '@/features/room/components/room-view';
+import { RoomView, type RenderChat, type RenderStage } from '@/features/room/components/room-view';
 import type { LoadFriends } from '@/features/room/hooks/use-invite-friends';
 import { useRoomLive } from '@/features/room/hooks/use-room-live';
 import { useRoomMembership } from '@/features/room/hooks/use-room-membership';
@@ -30,13 +30,23 @@ export interface RoomPageProps {
   onMemberChange?: (member: boolean) => void;
   /** The player for the stage (from the route, with the live session). */
   renderStage?: RenderStage;
+  /** The chat beside the stage (from the route, with the live session). */
+  renderChat?: RenderChat;
 }
 
 /**
  * `/r/:code`: the lobby for visitors, the room for members, or a card saying why neither
  * (gone, full, removed, service down).
  */
-export function RoomPage({ code, loginPath, loadFriends, live: liveSource = null, onMemberChange, renderStage }: RoomPageProps) {
+export function RoomPage({
+  code,
+  loginPath,
+  loadFriends,
+  live: liveSource = null,
+  onMemberChange,
+  renderStage,
+  renderChat,
+}: RoomPageProps) {
   const status = useSessionStore((state) => state.status);
   const username = useSessionStore((state) => state.user?.username ?? null);
   const summary = useRoomSummary(code);
@@ -83,6 +93,7 @@ export function RoomPage({ code, loginPath, loadFriends, live: liveSource = null
         live={live}
         onReclaim={() => liveSource?.reclaimOwnership() ?? Promise.resolve()}
         renderStage={liveSource === null ? undefined : renderStage}
+        renderChat={liveSource === null ? undefined : renderChat}
         loadFriends={loadFriends}
         onRefresh={room.refresh}
         onRoom={room.applyRoom}

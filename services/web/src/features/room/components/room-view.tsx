@@ -14,8 +14,18 @@ import { useLiveMembershipSync } from '@/features/room/hooks/use-room-live';
 import { presenceById, type RoomLiveSnapshot } from '@/features/room/lib/live';
 import type { MemberAction } from '@/features/room/lib/members';
 
+/** Who is looking at the room: their member and user ids (no user id for a guest), and whether they own it. */
+export interface RoomViewer {
+  memberId: string;
+  userId: string | null;
+  owner: boolean;
+}
+
 /** The player for the stage; `canControl`: this viewer may play, pause, seek and pick the video. */
-export type RenderStage = (props: { canControl: boolean }) => ReactNode;
+export type RenderStage = (props: { canControl: boolean; viewer: RoomViewer }) => ReactNode;
+
+/** The room's chat, in the column beside the stage (it decides how to show on small screens). */
+export type RenderChat = (props: { viewer: RoomViewer }) => ReactNode;
 
 export interface RoomViewProps {
   membership: Membership;
@@ -34,6 +44,8 @@ export interface RoomViewProps {
   onReclaim?: () => Promise<void>;
   /** The player, in the stage. Without it the stage says nothing is playing. */
   renderStage?: RenderStage;
+  /** The chat, beside the stage. */
+  renderChat?: RenderChat;
 }
 
 const noReclaim = (): Promise<void> => Promise.resolve();
@@ -53,6 +65,7 @@ export function RoomView({
   live = null,
   onReclaim = noReclaim,
   renderStage,
+  renderChat,
 }: RoomViewProps) {
   const { room, member: me, members } = membership;
   useLiveMembershipSync(live, membership, onRefresh);
@@ -67,6 +80,11 @@ export function RoomView({
   const liveRoom = live?.room ?? null;
   const canControl =
     liveRoom === null ? isOwner || me.canControl : liveRoom.you === liveRoom.ownerMemberId || liveRoom.canControl;
+  const viewerUserId = me.kind === 'user' ? me.user.id : null;
+  const viewer = useMemo<RoomViewer>(
+    () => ({ memberId: me.id, userId: viewerUserId, owner: isOwner }),
+    [me.id, viewerUserId, isOwner],
+  );
 
   const onAction = (action: MemberAction, member: Member): void => {
     switch (action) {
@@ -118,17 +136,20 @@ export function RoomView({
       {live !== null && <RoomNotices live={live} me={me} members={members} onReclaim={onReclaim} />}
       <div className="grid min-w-0 gap-5 lg:grid-cols-[minmax(0,1fr)_21rem] lg:items-start">
         <RoomStage isOwner={isOwner} className="min-w-0 rounded-2xl">
-          {renderStage?.({ canControl })}
+          {renderStage?.({ canControl, viewer })}
         </RoomStage>
-        <ParticipantList
-          room={room}
-          me={me}
-          members={members}
-          className="min-w-0 rounded-2xl"
-          presence={presence}
-          isPending={(member) => ACTION_KEYS.some((key) => actions.isPending(`${key}:${member.id}`))}
-          onAction={onAction}
-        />
+        <div className="flex min-w-0 flex-col gap-5">
+          <ParticipantList
+            room={room}
+            me={me}
+            members={members}
+            className="min-w-0 rounded-2xl"
+            presence={presence}
+            isPending={(member) => ACTION_KEYS.some((key) => actions.isPending(`${key}:${member.id}`))}
+            onAction={onAction}
+          />
+          {renderChat?.({ viewer })}
+        </div>
       </div>
 
       <MemberConfirmDialog

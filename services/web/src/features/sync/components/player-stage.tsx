@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useId, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import { useCallback, useEffect, useId, useMemo, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
 import { Film } from 'lucide-react';
 
 import { Button } from '@/components/ui/button';
@@ -42,6 +42,11 @@ export interface PlayerStageProps {
   /** Whether this member may control playback (`room:state`'s `canControl`). */
   canControl: boolean;
   className?: string;
+  /**
+   * Drawn over the video, inside the element that goes full screen (the only part of the page
+   * shown then): e.g. the chat overlay. Told whether the stage is full screen now.
+   */
+  overlay?: (props: { fullscreen: boolean }) => ReactNode;
 }
 
 interface SurfaceStatus {
@@ -64,7 +69,7 @@ interface SeekHold {
  * know: a "Join playback" tap when the browser blocks autoplay, who is buffering, how precise sync
  * can be for this source, and their own sync health.
  */
-export function PlayerStage({ live, canControl, className }: PlayerStageProps) {
+export function PlayerStage({ live, canControl, className, overlay }: PlayerStageProps) {
   const { engine } = live;
   const snap = useSyncExternalStore(engine.subscribe, engine.getSnapshot);
   const subscribeLive = useCallback((listener: () => void) => live.subscribe(listener), [live]);
@@ -116,12 +121,10 @@ export function PlayerStage({ live, canControl, className }: PlayerStageProps) {
     return () => window.clearTimeout(timer);
   }, [seekHold, playbackSequence]);
 
-  /** Where the room is: from the engine's timeline once the clock is synced, else the player. */
+  /** Where the room is: from the engine once the clock is synced, else the player. */
   const roomPosition = (): number => {
-    if (snap.clockReady) {
-      const target = engine.timeline.targetAt(engine.clock.serverNow());
-      if (target !== null) return target.position;
-    }
+    const room = engine.roomPosition();
+    if (room !== null) return room;
     if (player !== null) return player.currentTime();
     return playback?.anchorMediaTime ?? 0;
   };
@@ -405,6 +408,8 @@ export function PlayerStage({ live, canControl, className }: PlayerStageProps) {
             />
           </div>
         )}
+
+        {overlay?.({ fullscreen })}
 
         {/* A no-break space every other time, so a repeated message is announced again. */}
         <p className="sr-only" aria-live="polite" data-testid="player-announcer">

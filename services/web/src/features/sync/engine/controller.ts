@@ -4,39 +4,54 @@
  * At every tick the controller compares where the media is (`actual`) with where the room says it
  * should be at this server time (`expected`, from the anchor model) and acts on
  * `error = actual − expected` (positive: ahead of the room). Ticks come from the caller: the
- * engine's own interval, plus — when the page has `requestVideoFrameCallback` — one per presented
- * frame with that frame's media time and presentation time, which measures what the viewer actually
- * sees rather than a position read at an arbitrary moment.
+ * engine's own interval (50 ms), plus one per presented frame when the page has
+ * `requestVideoFrameCallback`.
  *
- * **Small errors: playback rate, aimed at zero.** Peers use a dead band (do nothing under 0.5–2 s,
- * then nudge until back under the band), which parks every viewer at the edge of the band and lets
- * errors ratchet. Here a correction episode starts as soon as the filtered error leaves a tiny band
- * (`startBandMs`, 3 ms) and runs until the error reaches zero (within `snapBandMs`, 1 ms, or crosses
- * it), at which point the rate snaps back to exactly the room's rate so there is no steady audible
- * wobble. Within an episode the rate is `roomRate × (1 + u)` with a proportional law
+ * **Measurement: the media clock.** Every sample is `currentTime()` against the local clock read at
+ * the same moment. A presented frame's time (`expectedDisplayTime`) is not used: it is quantised to
+ * the display's refresh (16.7 ms at 60 Hz), so a loop fed with it chases the quantisation (measured
+ * in the browser bench: drift readings in 16.7 ms steps and a rate change at every report). At rate
+ * 1 Chromium's media clock is smooth to ~0.1 ms. Frame callbacks only make the loop tick more often.
  *
- *     u = −(e + ∫e dt / Ti) / (roomRate × τ)        |u| ≤ maxRateAdjust (10 %)
+ * **Filter: the median of a 0.5 s window** (`filterWindowMs`, at least `minWindowSamples`): robust
+ * to outliers (a timer that fired late, a clock blip) and, unlike an average, without a tail. A
+ * rate decision waits for a full window of fresh samples; samples are dropped after every seek,
+ * start, stall and rate pulse.
  *
- * τ = 400 ms makes the error decay exponentially with that time constant (the media gains on the
- * room at `roomRate × u` ms per ms). `u` is quantised to 0.5 % steps, rounded away from zero, so
- * the rate is not re-set on every tick and the tail of the decay does not crawl (at least 5 ms/s).
- * The integral term is off by default (`integralTimeMs: 0`): an episode ends at the zero crossing
- * anyway, so an integral only adds overshoot (measured on a 60 ms step: −11 ms with Ti = 1 s and
- * −4 ms with Ti = 3 s, each forcing a second episode; none without, within 17 ms after 0.6 s). What an integral is classically for, a steady ramp such as a media clock
- * 50 ppm off the system clock, is handled by the band: the error takes a minute to reach 3 ms, then
- * one short episode removes it. Turn it on for a player that applies rates only approximately.
+ * **Small errors: one timed rate pulse, then exactly the room's rate.** When the filtered error is at
+ * least `startBandMs` (6 ms, see below), the controller sets ONE rate, sized to remove it over
+ * `correctionHorizonMs` (500 ms; |rate − roomRate| ≤ `maxRateAdjust` = 10 %, so errors over 50 ms
+ * take longer), holds it for exactly the time that removes the error (a timer), and returns to the
+ * room's rate. Then it
+ * ignores the media for `rateSettleMs` (300 ms) and measures a fresh window: the next decision is
+ * made on a clean reading at rate 1, ~0.8 s after the pulse. It aims at zero, not at the edge of a
+ * band (no ratchet), and it makes two rate changes per correction instead of one per tick — each
+ * one costs something in Chromium:
  *
- * Errors are filtered by a running median of the last 5 samples (a trimmed mean, `filterTrim` 2),
- * which rejects single outliers (a late frame callback, a timer that fired late) without the lag of
- * an average. In the simulation, narrower bands (2 ms / 0.5 ms) gained < 1 ms at the 95th percentile
- * but, with ±3 ms of read noise, quadrupled the number of rate changes; τ = 250 ms did not help.
+ * **The cost of a rate change is learned.** In Chromium with an audio track, changing the rate away
+ * from 1 moves `currentTime` back by ~15–18 ms at once (the audio renderer restarts its clock; while
+ * at a rate ≠ 1 the clock advances in a sawtooth of ~10 ms every ~160 ms), and going back to 1
+ * costs nothing; the bench showed the media (and the frames) really lag by that much afterwards. A
+ * pulse sized for the error alone therefore left every viewer ~17 ms behind, for ever (its gain
+ * equalled its cost). So the controller keeps, per base rate, an EWMA (`pulseCostGain` 1/2) of
+ * `residual after the pulse − residual it aimed at` and sizes the next pulse to remove
+ * `error + cost`: with a cost of −16 ms, an error of −17 ms gets a pulse of +33 ms, an error of
+ * +16 ms a pulse of almost nothing. Samples further off than `maxPulseCostMs` (40 ms) are not a
+ * pulse's cost (something else moved the media) and are ignored. The prior, before any pulse, is the
+ * adapter's `rateChangeLagMs` at base rate 1 (16 ms for `<video>` in Chromium) and 0 otherwise.
+ *
+ * The dead band is sized to that cost, not to the measurement noise (which is ~0.1 ms): a pulse
+ * makes the media dip by ~16 ms for a few hundred ms before it gains, so correcting a 4 ms error
+ * does more harm at the 95th percentile than leaving it (bench, band 4 ms: one such dip kept a
+ * pair beyond 17 ms 5 s after a seek). Within ±6 ms per viewer, pairs stay within 12 ms.
  *
  * **Coarse players** (YouTube: rates in 0.25 steps) cannot nudge. For errors over
  * `coarseMinErrorMs` (20 ms) they switch to the neighbouring allowed rate for exactly the time that
  * removes the error (`|e| / |Δrate|`, by a timer, so the pulse's precision does not depend on the
  * tick), and leave smaller errors alone; they seek only beyond `coarseSeekThresholdMs` (1 s).
  *
- * **Large errors: a hard seek** beyond `seekThresholdMs` (400 ms) — or beyond
+ * **Large errors: a hard seek** when the filtered error — or each of the last three samples, so a
+ * jump is seen at once — is beyond `seekThresholdMs` (400 ms), or beyond
  * `resyncSeekThresholdMs` (60 ms) for the first correction after a discontinuity the viewer sees
  * anyway (the tap on "join playback", the end of a stall or an ad), where rate correction of a few
  * hundred ms would take seconds.
@@ -69,7 +84,9 @@
  *
  * Interruptions suspend the loop: an ad (`interrupted`), a stall (`waiting`/`stalled`, or the media
  * not advancing for a second while it should), autoplay being blocked (until a user gesture), and the
- * media having ended while the room plays on past it.
+ * media having ended while the room plays on past it. A stall ends on `playing` or as soon as the
+ * media is seen advancing (more than 1 ms from where it stood), whichever comes first: browsers
+ * send `waiting` without a `playing` after it, which used to latch the loop off.
  */
 import type { Correction } from '@/lib/protocol/v1.gen';
 
@@ -95,24 +112,24 @@ export interface ControllerOptions {
   maxPausedSeeks: number;
   /** Largest relative rate adjustment for continuous players (0.1 = ±10 %). */
   maxRateAdjust: number;
-  /** Time constant τ of the proportional term (ms). */
-  timeConstantMs: number;
-  /** Integral time Ti (ms); 0 turns the integral term off. */
-  integralTimeMs: number;
-  /** A correction episode starts when the filtered error reaches this (ms). */
+  /** A rate correction starts when the filtered error reaches this (ms): the dead band. */
   startBandMs: number;
-  /** ...and ends (rate snaps back to the room's) within this or when the error changes sign (ms). */
-  snapBandMs: number;
-  /** Rate adjustments are multiples of this. */
-  rateQuantum: number;
+  /** A continuous correction removes the error over this time, at one constant rate (ms). */
+  correctionHorizonMs: number;
+  /** After a rate change back to the room's rate, samples are ignored this long (ms). */
+  rateSettleMs: number;
+  /** Gain of the EWMA of the media's shift per rate pulse (the player's own cost of a pulse). */
+  pulseCostGain: number;
+  /** A pulse that missed by more than this measured something else, not its cost (ms). */
+  maxPulseCostMs: number;
   /** Coarse players correct errors from this size on, by timed rate steps (ms). */
   coarseMinErrorMs: number;
   /** Longest coarse rate pulse (ms). */
   coarseMaxPulseMs: number;
-  /** Samples in the error filter (a trimmed mean). */
-  filterSize: number;
-  /** Samples dropped at each end before averaging. */
-  filterTrim: number;
+  /** The error filter is the median of the samples of this last window (ms). */
+  filterWindowMs: number;
+  /** Samples a full window needs before a rate correction is decided. */
+  minWindowSamples: number;
   /** `cue`, `lead`, or `auto` (cue for continuous players, lead for coarse ones). */
   seekStyle: 'auto' | 'cue' | 'lead';
   /** Seek latency assumed before any was measured (ms). */
@@ -133,8 +150,6 @@ export interface ControllerOptions {
   settleTimeoutMs: number;
   /** Media not advancing this long while it should counts as a stall (ms). */
   stallDetectMs: number;
-  /** Frame samples this recent make interval ticks skip their own position reads (ms). */
-  frameSampleFreshMs: number;
 }
 
 export const DEFAULT_CONTROLLER_OPTIONS: ControllerOptions = {
@@ -144,15 +159,15 @@ export const DEFAULT_CONTROLLER_OPTIONS: ControllerOptions = {
   pausedToleranceMs: 17,
   maxPausedSeeks: 3,
   maxRateAdjust: 0.1,
-  timeConstantMs: 400,
-  integralTimeMs: 0,
-  startBandMs: 3,
-  snapBandMs: 1,
-  rateQuantum: 0.005,
+  startBandMs: 6,
+  correctionHorizonMs: 500,
+  rateSettleMs: 300,
+  pulseCostGain: 0.5,
+  maxPulseCostMs: 40,
   coarseMinErrorMs: 20,
   coarseMaxPulseMs: 4000,
-  filterSize: 5,
-  filterTrim: 2,
+  filterWindowMs: 500,
+  minWindowSamples: 6,
   seekStyle: 'auto',
   initialSeekLatencyMs: 250,
   initialPlayLatencyMs: 15,
@@ -163,7 +178,6 @@ export const DEFAULT_CONTROLLER_OPTIONS: ControllerOptions = {
   seekTimeoutMs: 3000,
   settleTimeoutMs: 3000,
   stallDetectMs: 1000,
-  frameSampleFreshMs: 250,
 };
 
 /**
@@ -261,13 +275,12 @@ function stateKey(target: Target): string {
   return `${target.state.sequenceNumber}:${target.playing ? 'p' : 's'}`;
 }
 
-/** Mean of `values` without their `trim` smallest and `trim` largest (plain median-ish when few). */
-export function trimmedMean(values: readonly number[], trim: number): number {
+/** Median of `values` (the mean of the middle two for an even count); NaN when empty. */
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return Number.NaN;
   const sorted = [...values].sort((a, b) => a - b);
-  const k = Math.min(trim, Math.floor((sorted.length - 1) / 2));
-  let sum = 0;
-  for (let i = k; i < sorted.length - k; i++) sum += sorted[i]!;
-  return sum / (sorted.length - 2 * k);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 export class SyncController {
@@ -283,15 +296,21 @@ export class SyncController {
   private unsubscribe: Array<() => void> = [];
   private phase: Phase = { name: 'tracking' };
   private lastKey: string | null = null;
-  private errors: number[] = [];
-  private correcting = false;
-  private episodeSign = 0;
-  private integral = 0;
-  private lastControlAt: number | null = null;
+  /** Error samples of the filter window: local time, error (ms). */
+  private samples: Array<{ t: number; e: number }> = [];
+  /** Samples before this (local) are not taken: the media clock is settling after a rate change. */
+  private quietUntil = Number.NEGATIVE_INFINITY;
+  /** When the first sample of the current window was taken (null: none since the last reset). */
+  private windowStart: number | null = null;
   private pulse: { sign: number; timer: TimerHandle } | null = null;
+  /** Error the last continuous pulse should have left, were pulses free (null: none to check). */
+  private pulseExpect: number | null = null;
+  /** The base rate of the last continuous pulse (its cost is learned per base rate). */
+  private pulseBase = 1;
+  /** Learned shift of the media per continuous rate pulse, besides the rate's own gain, per base rate (ms). */
+  private readonly pulseCosts = new Map<number, number>();
   private pausedSeeks = 0;
   private ended = false;
-  private lastFrameAt = Number.NEGATIVE_INFINITY;
   private lastMedia: { a: number; at: number } | null = null;
   private playRetryAfter = Number.NEGATIVE_INFINITY;
   private wake: { at: number; timer: TimerHandle } | null = null;
@@ -367,14 +386,16 @@ export class SyncController {
   }
 
   /**
-   * One control step. `frame`: the frame just presented (from `requestVideoFrameCallback`), for a
-   * measurement of what is on screen; without it the player's current time is read.
+   * One control step. `frame`: the frame just presented (from `requestVideoFrameCallback`). It only
+   * triggers the step: the error is always read from the media clock (`currentTime()` against the
+   * local clock), since a presented frame's time is quantised to the display's refresh (16.7 ms at
+   * 60 Hz) and would make the loop chase that quantisation.
    */
-  tick(frame?: FrameSample): void {
+  tick(_frame?: FrameSample): void {
     if (this.ticking) return;
     this.ticking = true;
     try {
-      this.step(frame);
+      this.step();
     } finally {
       this.ticking = false;
     }
@@ -412,7 +433,7 @@ export class SyncController {
     return this.deps.timeline.targetAt(this.deps.clock.toServerTime(this.deps.local.now()));
   }
 
-  private step(frame?: FrameSample): void {
+  private step(): void {
     const player = this.player;
     if (!player || !this.deps.clock.ready) return;
     const o = this.options;
@@ -479,11 +500,12 @@ export class SyncController {
       this.cuePlay(player, target, now, s);
       return;
     }
-    if (this.flagState.stalled) return;
-
-    const m = this.measure(player, target, now, frame);
+    const m = this.measure(player, target, now);
     if (m === null) return;
     const { error, at } = m;
+
+    // A stall ends when the media is seen advancing again (or on `playing`), whichever comes first.
+    if (this.flagState.stalled && this.detectStall(player, m.actual, now)) return;
 
     if (this.phase.name === 'settling') {
       if (!this.settled(m.actual, at, target.rate, now)) return;
@@ -492,91 +514,122 @@ export class SyncController {
 
     if (this.detectStall(player, m.actual, now)) return;
 
-    this.errors.push(error);
-    if (this.errors.length > o.filterSize) this.errors.shift();
-    const filtered = trimmedMean(this.errors, o.filterTrim);
-    this.drift = filtered;
-
+    // Large errors: seek, whatever the rate is doing.
     let threshold = this.seekThreshold(player);
-    if (this.resync) {
-      threshold = Math.min(threshold, o.resyncSeekThresholdMs);
-      this.resync = false;
-    }
-    if (Math.abs(filtered) > threshold || (Math.abs(error) > threshold && this.errors.length < 3)) {
-      this.startSeek(player, target, s, now, this.seekStyle(player), filtered, 'large_error');
+    if (this.resync) threshold = Math.min(threshold, o.resyncSeekThresholdMs);
+
+    if (this.pulse) {
+      // A timed rate change is running; its end restores the rate. Its samples are not filtered
+      // (the media clock moves unevenly at a rate other than 1), but a jump still gets a seek.
+      this.drift = error;
+      if (Math.abs(error) > this.seekThreshold(player)) {
+        this.startSeek(player, target, s, now, this.seekStyle(player), error, 'large_error');
+      }
       return;
     }
-    const dt = this.lastControlAt === null ? 0 : Math.min(200, Math.max(0, now - this.lastControlAt));
-    this.lastControlAt = now;
-    if (player.rateControl === 'coarse') this.controlCoarse(player, target, filtered, base, s);
-    else this.controlContinuous(player, filtered, base, dt, s);
+    // Between corrections the rate is exactly the room's (a SET_RATE takes effect at once).
+    this.setRate(player, base);
+    if (now < this.quietUntil) {
+      this.drift = error;
+      return;
+    }
+
+    this.samples.push({ t: now, e: error });
+    this.windowStart ??= now;
+    while (this.samples.length > 0 && this.samples[0]!.t < now - o.filterWindowMs) this.samples.shift();
+    const filtered = median(this.samples.map((x) => x.e));
+    this.drift = filtered;
+    const n = this.samples.length;
+    if (n < 3) return;
+    this.resync = false;
+    // A jump shows as the last three samples all beyond the threshold on one side: the median of a
+    // window of older, good samples would take half a window to see it.
+    const last3 = this.samples.slice(-3).map((x) => x.e);
+    const jumped = last3.every((x) => Math.abs(x) > threshold && Math.sign(x) === Math.sign(error));
+    if (Math.abs(filtered) > threshold || jumped) {
+      const recent = median(last3);
+      const e = Math.abs(recent) > threshold ? recent : filtered;
+      this.startSeek(player, target, s, now, this.seekStyle(player), e, 'large_error');
+      return;
+    }
+    if (n < o.minWindowSamples) return;
+    // Coarse players act on errors of 20 ms and more: a few samples will do.
+    if (player.rateControl === 'coarse') {
+      this.controlCoarse(player, target, filtered, base, s);
+      return;
+    }
+    // Continuous rate decisions need a full window: a median over ~0.5 s is what makes them robust.
+    if (now - (this.windowStart ?? now) < o.filterWindowMs) return;
+    this.controlContinuous(player, target, filtered, base, s);
   }
 
-  /** Position error now; from the frame when one is given, else from `currentTime()`. */
-  private measure(
-    player: PlayerAdapter,
-    target: Target,
-    now: number,
-    frame?: FrameSample,
-  ): { error: number; actual: number; at: number } | null {
-    if (frame) {
-      const t = this.deps.timeline.targetAt(this.deps.clock.toServerTime(frame.presentedAt));
-      if (!t || stateKey(t) !== stateKey(target)) return null;
-      this.lastFrameAt = now;
-      return { error: frame.mediaTimeMs - t.position, actual: frame.mediaTimeMs, at: frame.presentedAt };
-    }
-    // Frames are being reported: they measure better than a position read between frames.
-    if (now - this.lastFrameAt < this.options.frameSampleFreshMs) return null;
+  /** Position error now, from the media clock: `currentTime()` against the local clock read with it. */
+  private measure(player: PlayerAdapter, target: Target, now: number): { error: number; actual: number; at: number } {
     const actual = player.currentTime();
     return { error: actual - target.position, actual, at: now };
   }
 
   // ---- rate control --------------------------------------------------------------------------
 
-  private controlContinuous(player: PlayerAdapter, e: number, base: number, dt: number, s: number): void {
+  /**
+   * One rate change sized to remove `e` over the correction horizon, held for exactly the time that
+   * removes it (a timer), then back to the room's rate.
+   */
+  private controlContinuous(player: PlayerAdapter, target: Target, e: number, base: number, s: number): void {
     const o = this.options;
-    if (!this.correcting) {
-      if (Math.abs(e) < o.startBandMs) {
-        this.setRate(player, base);
-        return;
+    // The first full window after a pulse shows what the pulse really did: fold the difference
+    // from what it should have done into the learned cost of a pulse.
+    if (this.pulseExpect !== null) {
+      // More than a pulse could cost is something else (a jump, a glitch): not a cost sample.
+      const sample = e - this.pulseExpect;
+      const known = this.pulseCosts.get(this.pulseBase);
+      if (Math.abs(sample) <= o.maxPulseCostMs) {
+        this.pulseCosts.set(this.pulseBase, known === undefined ? sample : known + o.pulseCostGain * (sample - known));
       }
-      this.correcting = true;
-      this.episodeSign = Math.sign(e);
-      this.integral = 0;
-      this.record({ kind: 'rate', cause: 'drift', errorMs: e, atServerTime: s });
+      this.pulseExpect = null;
     }
-    if (Math.abs(e) <= o.snapBandMs || Math.sign(e) !== this.episodeSign) {
-      this.correcting = false;
-      this.integral = 0;
+    if (Math.abs(e) < o.startBandMs) {
       this.setRate(player, base);
       return;
     }
-    const gain = 1 / (base * o.timeConstantMs);
-    let integralTerm = 0;
-    if (o.integralTimeMs > 0) {
-      this.integral += e * dt;
-      // Anti-windup: the integral alone never asks for more than the largest adjustment.
-      const maxIntegral = (o.maxRateAdjust / gain) * o.integralTimeMs;
-      this.integral = Math.max(-maxIntegral, Math.min(maxIntegral, this.integral));
-      integralTerm = this.integral / o.integralTimeMs;
-    }
-    let u = -(e + integralTerm) * gain;
+    // Remove `e` plus the pulse's own expected shift: e − G + cost = 0.
+    // Before any pulse at this base rate: the player's prior (measured only away from rate 1).
+    const cost = this.pulseCosts.get(base) ?? (base === 1 ? -(player.rateChangeLagMs ?? 0) : 0);
+    const g = e + cost;
+    let u = -g / (base * o.correctionHorizonMs);
     u = Math.max(-o.maxRateAdjust, Math.min(o.maxRateAdjust, u));
-    u = Math.sign(u) * Math.max(o.rateQuantum, Math.ceil(Math.abs(u) / o.rateQuantum - 1e-9) * o.rateQuantum);
-    u = Math.max(-o.maxRateAdjust, Math.min(o.maxRateAdjust, u));
+    if (Math.abs(u) < 1e-3) u = g > 0 ? -1e-3 : 1e-3;
     let rate = base * (1 + u);
     if (player.minRate !== undefined) rate = Math.max(player.minRate, rate);
     if (player.maxRate !== undefined) rate = Math.min(player.maxRate, rate);
+    // The media gains (rate − roomRate) ms per ms on the room.
+    const gainPerMs = Math.abs(rate - target.rate);
+    if (gainPerMs < 1e-6) return;
+    const duration = Math.abs(g) / gainPerMs;
+    this.record({ kind: 'rate', cause: 'drift', errorMs: e, atServerTime: s });
+    this.pulseExpect = e - g;
+    this.pulseBase = base;
+    this.startPulse(player, rate, Math.sign(e), duration);
+  }
+
+  /** Set `rate` now and the base rate back after `duration`; the samples start afresh after that. */
+  private startPulse(player: PlayerAdapter, rate: number, sign: number, duration: number): void {
     this.setRate(player, rate);
+    this.pulse = {
+      sign,
+      timer: this.deps.timers.setTimeout(() => {
+        this.pulse = null;
+        this.clearSamples();
+        this.quietUntil = this.deps.local.now() + this.options.rateSettleMs;
+        const target = this.currentTarget();
+        if (this.player && target) this.setRate(this.player, this.baseRate(this.player, target.rate));
+      }, duration),
+    };
   }
 
   private controlCoarse(player: PlayerAdapter, target: Target, e: number, base: number, s: number): void {
     const o = this.options;
     const roomRate = target.rate;
-    if (this.pulse) {
-      if (Math.abs(e) <= o.snapBandMs || Math.sign(e) !== this.pulse.sign) this.endPulse(true);
-      return;
-    }
     if (Math.abs(e) < o.coarseMinErrorMs) {
       this.setRate(player, base);
       return;
@@ -590,25 +643,16 @@ export class SyncController {
     // The media gains (step − base) ms per ms on itself, and the room moves at roomRate.
     const gainPerMs = Math.abs(step - roomRate);
     const duration = Math.min(o.coarseMaxPulseMs, Math.abs(e) / Math.max(gainPerMs, 1e-3));
-    this.setRate(player, step);
-    const sign = Math.sign(e);
     this.record({ kind: 'rate', cause: 'drift_pulse', errorMs: e, atServerTime: s });
-    this.pulse = {
-      sign,
-      timer: this.deps.timers.setTimeout(() => {
-        this.pulse = null;
-        this.errors = [];
-        const target = this.currentTarget();
-        if (this.player && target) this.setRate(this.player, this.baseRate(this.player, target.rate));
-      }, duration),
-    };
+    this.startPulse(player, step, Math.sign(e), duration);
   }
 
   private endPulse(restore: boolean): void {
     if (!this.pulse) return;
+    this.forgetPulse();
     this.deps.timers.clearTimeout(this.pulse.timer);
     this.pulse = null;
-    this.errors = [];
+    this.clearSamples();
     if (restore && this.player) {
       const target = this.currentTarget();
       if (target) this.setRate(this.player, this.baseRate(this.player, target.rate));
@@ -688,7 +732,7 @@ export class SyncController {
     const now = this.deps.local.now();
     if (!timedOut && phase.style !== 'lead') this.seekLatency.update(now - phase.startedAt);
     this.setFlags({ loading: false });
-    this.errors = [];
+    this.clearSamples();
     if (phase.style === 'lead') this.enterSettling('seek', phase.startedAt, phase.reachAt, phase.key);
     else this.phase = { name: 'tracking' };
     // Act on the landing at once (a cued start is due soon); inside a tick, right after it.
@@ -786,6 +830,10 @@ export class SyncController {
     // still caught: by a slow seek's `loading`, or by the media not advancing.)
     if (this.phase.name !== 'tracking') return;
     if (!this.currentTarget()?.playing) return;
+    this.endPulse(true);
+    // The stall ends on `playing`, or as soon as the media is seen moving on from here.
+    const player = this.player;
+    this.lastMedia = player ? { a: player.currentTime(), at: this.deps.local.now() } : null;
     this.setFlags({ stalled: true });
   }
 
@@ -807,11 +855,21 @@ export class SyncController {
     this.resync = !active;
   }
 
+  /**
+   * Whether the player is stalled, from the media clock: it is when the media has not moved for
+   * `stallDetectMs` while it should; a stall (however it was flagged) ends when the media moves
+   * more than 1 ms from where it stood, so no missing `playing` event can latch it.
+   */
   private detectStall(player: PlayerAdapter, actual: number, now: number): boolean {
-    if (!this.lastMedia || Math.abs(actual - this.lastMedia.a) > 1) {
+    if (!this.lastMedia) {
+      this.lastMedia = { a: actual, at: now };
+      return this.flagState.stalled;
+    }
+    if (Math.abs(actual - this.lastMedia.a) > 1) {
       this.lastMedia = { a: actual, at: now };
       if (this.flagState.stalled) {
         this.setFlags({ stalled: false });
+        this.clearSamples();
         this.resync = true;
       }
       return false;
@@ -820,7 +878,7 @@ export class SyncController {
       this.setFlags({ stalled: true });
       return true;
     }
-    return false;
+    return this.flagState.stalled;
   }
 
   // ---- bookkeeping ---------------------------------------------------------------------------
@@ -837,11 +895,20 @@ export class SyncController {
   }
 
   private resetLoop(): void {
-    this.errors = [];
-    this.correcting = false;
-    this.integral = 0;
-    this.lastControlAt = null;
+    this.forgetPulse();
+    this.clearSamples();
+    this.quietUntil = Number.NEGATIVE_INFINITY;
     this.lastMedia = null;
+  }
+
+  private clearSamples(): void {
+    this.samples = [];
+    this.windowStart = null;
+  }
+
+  /** The pulse running now is cut short (or its effect mixed with a seek): it measures nothing. */
+  private forgetPulse(): void {
+    this.pulseExpect = null;
   }
 
   private cancelPhase(): void {

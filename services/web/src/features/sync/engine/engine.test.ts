@@ -147,7 +147,9 @@ describe('SyncEngine commands and reports', () => {
     await r.loop.runUntil(1400);
     expect(r.frames('sync:catchup_request')).toEqual([expect.objectContaining({ t: 1350, data: { afterSequence: 3 } })]);
     r.deliver({ type: 'sync:catchup', data: { commands: [command(s4), command(s5, 'SET_RATE')], state: s5 } });
-    await r.loop.runUntil(3000);
+    // Started ~100 ms late (the catch-up came after the PLAY's instant): one rate correction,
+    // after a filter window, over the correction horizon.
+    await r.loop.runUntil(4000);
     expect(r.engine.getSnapshot().lastSequence).toBe(5);
     expect(r.engine.getSnapshot().playback).toBe(s5);
     expect(r.player.paused()).toBe(false);

@@ -9,7 +9,9 @@
  *   {@link CommandBuffer} (in order, gaps → `sync:catchup_request`) into the
  *   {@link PlaybackTimeline}, which knows the state in force and the ones scheduled later.
  * - **Control**: the {@link SyncController} ticks every `tickIntervalMs` (and on every presented
- *   frame the page reports through {@link SyncEngine.onFrame}) once the clock is ready.
+ *   frame the page reports through {@link SyncEngine.onFrame}) once the clock is ready. It measures
+ *   on the media clock (`currentTime`), not on the frame's presentation time (see controller.ts).
+ * - **UI position**: {@link SyncEngine.roomPosition} is where the room's media is now.
  * - **Reports**: `sync:report` every `reportIntervalMs` (the server's `hello` says how often), and
  *   `sync:buffering` whenever this viewer stops or resumes being able to follow the room: a stall or
  *   slow load, an ad, autoplay blocked.
@@ -189,7 +191,16 @@ export class SyncEngine {
     this.tick();
   }
 
-  /** A frame was presented (`requestVideoFrameCallback`): measure on it. */
+  /**
+   * Where the room's media is now (ms), from the timeline in force at the estimated server time;
+   * null until the clock is synced or while no room state is known.
+   */
+  roomPosition(): number | null {
+    if (!this.clock.ready) return null;
+    return this.timeline.targetAt(this.clock.serverNow())?.position ?? null;
+  }
+
+  /** A frame was presented (`requestVideoFrameCallback`): a tick, so the loop runs at the frame rate. */
   onFrame(frame: FrameSample): void {
     if (!this.running) return;
     this.controller.tick(frame);

@@ -48,6 +48,12 @@ export interface PlayerAdapter {
   /** For `continuous` players, the rate range it accepts (defaults 0.0625 … 16, the HTML range). */
   readonly minRate?: number;
   readonly maxRate?: number;
+  /**
+   * For `continuous` players: how far (ms) the media is expected to fall back when the rate is
+   * changed away from 1 and back (Chromium with an audio track: ~16 ms). Only a prior: the
+   * controller learns the real figure from every correction it makes. Default 0.
+   */
+  readonly rateChangeLagMs?: number;
 
   /** Current media position (ms). */
   currentTime(): number;

@@ -10,14 +10,17 @@
  *   OWNER_AWAY.
  * - An ownership offer is dropped from the snapshot when it expires (`expiresAtServerTime`, on the
  *   engine's estimate of the server's clock).
+ * - The chat is a {@link ChatSession} on the same socket, with a store of its own; the rejoin sends
+ *   its newest message id (`lastMessageId`) for a chat catch-up.
  */
 import { browserClock, type LocalClock } from '@/features/sync/engine/clock';
 import { SyncEngine, type SyncEngineOptions } from '@/features/sync/engine/engine';
 import { hostTimers, type TimerHandle, type Timers } from '@/features/sync/engine/timers';
 import type { Ack, ClientFrames, OfferOwnership, ServerFrame } from '@/lib/protocol/v1.gen';
 
+import { ChatSession, type ChatSessionOptions } from './chat-session';
 import { INITIAL_LIVE_SNAPSHOT, reduceLiveSnapshot } from './live-snapshot';
-import type { LiveRoom, LiveSnapshot } from './live-room';
+import type { LiveChat, LiveRoomWithChat, LiveSnapshot } from './live-room';
 import { RoomSocket, type GetToken, type RoomSocketOptions, type RoomSocketStatus } from './room-socket';
 
 /** Heartbeat interval until the server's `hello` gives its own. */
@@ -33,10 +36,13 @@ export interface LiveRoomOptions {
   /** Socket details; tests pass a fake `WebSocket` and `random`. */
   socket?: Pick<RoomSocketOptions, 'url' | 'clientId' | 'WebSocket' | 'random' | 'backoff' | 'requestTimeoutMs'>;
   engine?: Omit<SyncEngineOptions, 'send' | 'clock' | 'timers'>;
+  /** Chat details; tests pass `newId` and `now`. */
+  chat?: Pick<ChatSessionOptions, 'newId' | 'now'>;
 }
 
-class LiveRoomSession implements LiveRoom {
+class LiveRoomSession implements LiveRoomWithChat {
   readonly engine: SyncEngine;
+  private readonly chatSession: ChatSession;
   private readonly socket: RoomSocket;
   private readonly clock: LocalClock;
   private readonly timers: Timers;
@@ -64,6 +70,14 @@ class LiveRoomSession implements LiveRoom {
         this.onStatus(status);
       },
       lastSequence: () => this.engine.getSnapshot().lastSequence,
+      lastMessageId: () => this.chatSession.lastMessageId(),
+    });
+    this.chatSession = new ChatSession({
+      ...options.chat,
+      request: (type, data, timeoutMs) => this.socket.request(type, data, timeoutMs),
+      requestHistory: (data) => this.socket.requestHistory(data),
+      isOpen: () => this.socket.status.connection === 'open',
+      timers: this.timers,
     });
     this.engine = new SyncEngine({
       ...options.engine,
@@ -73,6 +87,10 @@ class LiveRoomSession implements LiveRoom {
       clock: this.clock,
       timers: this.timers,
     });
+  }
+
+  get chat(): LiveChat {
+    return this.chatSession;
   }
 
   start(): void {
@@ -100,6 +118,7 @@ class LiveRoomSession implements LiveRoom {
     if (this.closed) return;
     this.closed = true;
     this.socket.close();
+    this.chatSession.close();
     this.stopHeartbeat();
     if (this.offerTimer !== null) this.timers.clearTimeout(this.offerTimer);
     this.offerTimer = null;
@@ -114,6 +133,7 @@ class LiveRoomSession implements LiveRoom {
       this.helloOffset = frame.data.serverTime - this.clock.now();
     }
     this.engine.handleFrame(frame);
+    this.chatSession.onFrame(frame);
     if (frame.type === 'room:removed') this.engine.stop();
     this.setSnapshot(reduceLiveSnapshot(this.snapshot, frame));
     if (frame.type === 'room:offer_ownership') this.scheduleOfferExpiry(frame.data);
@@ -121,6 +141,7 @@ class LiveRoomSession implements LiveRoom {
 
   private onStatus(status: RoomSocketStatus): void {
     if (status.connection !== 'open') this.engine.stop();
+    if (status.connection === 'open') this.chatSession.onOpen();
     const endReason = status.connection === 'closed' ? status.endReason : null;
     if (status.connection === this.snapshot.connection && endReason === (this.snapshot.endReason ?? null)) return;
     this.setSnapshot({ ...this.snapshot, connection: status.connection, endReason });
@@ -182,7 +203,7 @@ class LiveRoomSession implements LiveRoom {
 }
 
 /** Open a live session in a room (the visitor must already be a member); `close()` it when done. */
-export function createLiveRoom(options: LiveRoomOptions): LiveRoom {
+export function createLiveRoom(options: LiveRoomOptions): LiveRoomWithChat {
   const room = new LiveRoomSession(options);
   room.start();
   return room;

@@ -6,11 +6,14 @@
  * every server frame to its `SyncEngine`, reconnects (resuming with `lastSequence`), and exposes
  * what the UI needs as a `useSyncExternalStore` store. The player reads `engine` (its snapshot
  * tells which source is playing and how in sync this viewer is) and sends commands with `request`.
+ * The room's chat is a store of its own ({@link LiveRoomWithChat}'s `chat`), so a new message
+ * re-renders the chat alone.
  */
 import type { SyncEngine } from '@/features/sync/engine/engine';
 import type {
   Ack,
   BufferingNotice,
+  ChatMessage,
   ClientFrames,
   OfferOwnership,
   OwnerAway,
@@ -63,6 +66,71 @@ export class LiveError extends Error {
   }
 }
 
+/** Why a message of yours was not stored: the server's `room:error` code and words, or `timeout`. */
+export interface ChatSendError {
+  code: string;
+  message: string;
+  /** `rate_limited`: seconds until sending is allowed again. */
+  retryAfter: number | null;
+}
+
+/**
+ * A message you wrote that is not stored yet. `queued`: waiting for the connection (or for the one
+ * before it); `sending`: on the wire; `failed`: refused or unanswered, kept until retried (with the
+ * same `clientMessageId`, so a message that was stored after all is not stored twice) or discarded.
+ */
+export interface PendingChatMessage {
+  clientMessageId: string;
+  content: string;
+  /** When it was written (epoch ms). */
+  createdAt: number;
+  status: 'queued' | 'sending' | 'failed';
+  error: ChatSendError | null;
+}
+
+/** The room's chat as this tab has it. Replaced (never mutated) when anything changes. */
+export interface ChatState {
+  /** Stored messages (tombstones included) by id. */
+  byId: ReadonlyMap<string, ChatMessage>;
+  /** The same messages in `seq` order, oldest first. */
+  messages: readonly ChatMessage[];
+  /** Older messages exist before `messages[0]` (`loadOlder` fetches them). */
+  hasMore: boolean;
+  /** The first page (history or catch-up) has arrived. */
+  loaded: boolean;
+  loadingOlder: boolean;
+  /** Your messages not stored yet, in the order written. */
+  pending: readonly PendingChatMessage[];
+  /** The server said the chat service is away (`chat_unavailable`); cleared by the next page. */
+  unavailable: boolean;
+  /** Set after a `rate_limited` refusal: queued messages wait until this time (epoch ms), then go. */
+  rateLimitedUntil: number | null;
+}
+
+/**
+ * The room's chat (docs/protocol.md, "Chat"): fed by `chat:history` on join, `chat:catchup` on a
+ * rejoin and `chat:message` live; a `useSyncExternalStore` store of its own.
+ */
+export interface LiveChat {
+  subscribe(listener: () => void): () => void;
+  getSnapshot(): ChatState;
+  /**
+   * Send a message. It shows in `pending` at once and goes out as soon as the socket is open (in
+   * the order written; past the rate limit it waits its turn); resolves with the stored message
+   * once the server has it, rejects with {@link LiveError} when it is refused or unanswered (it
+   * stays in `pending` as `failed`).
+   */
+  sendChat(content: string): Promise<ChatMessage>;
+  /** Send a failed message again, with the same client message id. */
+  retryChat(clientMessageId: string): Promise<ChatMessage>;
+  /** Forget a failed message. */
+  discardChat(clientMessageId: string): void;
+  /** Delete a message (the owner any, a member their own); resolves with the tombstone. */
+  deleteChat(messageId: string): Promise<ChatMessage>;
+  /** Fetch the page before the oldest message held (nothing when there is none, or one is loading). Never rejects. */
+  loadOlder(): Promise<void>;
+}
+
 export interface LiveRoom {
   readonly engine: SyncEngine;
   subscribe(listener: () => void): () => void;
@@ -76,4 +144,13 @@ export interface LiveRoom {
   reclaimOwnership(): Promise<void>;
   /** Leave for good (closes the socket; no reconnect). */
   close(): void;
+}
+
+/**
+ * A live room with its chat: what `createLiveRoom` opens. (The player needs only {@link LiveRoom},
+ * so its test doubles need no chat.)
+ */
+export interface LiveRoomWithChat extends LiveRoom {
+  /** The room's chat, a store of its own: a new message re-renders the chat, not the player. */
+  readonly chat: LiveChat;
 }

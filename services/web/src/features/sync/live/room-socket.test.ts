@@ -164,6 +164,27 @@ describe('RoomSocket requests', () => {
     await expect(pending).rejects.toMatchObject({ code: 'disconnected' });
   });
 
+  it('answers a chat history request with the chat:history of the same id', async () => {
+    const r = await opened();
+    const ws = FakeWebSocket.last;
+    const page = r.socket.requestHistory({ beforeId: 'msg_b', limit: 50 });
+    const frame = ws.framesOf('chat:history_request')[0];
+    expect(frame).toEqual({ type: 'chat:history_request', data: { beforeId: 'msg_b', limit: 50 }, id: 'r2' });
+    // A history without an id (the join's) is not the answer.
+    ws.receive({ type: 'chat:history', data: { messages: [], hasMore: true } });
+    ws.receive({ type: 'chat:history', id: 'r2', data: { messages: [], hasMore: false } });
+    await expect(page).resolves.toEqual({ messages: [], hasMore: false });
+    expect(r.frames.filter((f) => f.type === 'chat:history')).toHaveLength(2);
+
+    const refused = r.socket.requestHistory({ beforeId: 'msg_gone' });
+    ws.receive({
+      type: 'room:error',
+      id: ws.framesOf('chat:history_request')[1]?.id,
+      data: { code: 'message_not_found', message: 'no such message', retryAfter: null, currentSequence: null },
+    });
+    await expect(refused).rejects.toMatchObject({ code: 'message_not_found' });
+  });
+
   it('drops frames sent while the socket is not open', async () => {
     const r = rig();
     r.socket.send({ type: 'owner:heartbeat', data: {} });
@@ -233,6 +254,19 @@ describe('RoomSocket reconnects', () => {
     expect(ws.frames.map((frame) => frame.type)).toEqual(['hello']);
     ws.hello({ serverId: 'gw-2' });
     expect(ws.framesOf('room:join')[0]?.data).toEqual({ roomCode: 'K7QX2MPA', lastSequence: 42 });
+  });
+
+  it('rejoins with the newest chat message it holds', async () => {
+    let lastMessageId: string | null = null;
+    await opened({ lastMessageId: () => lastMessageId });
+    expect(FakeWebSocket.last.framesOf('room:join')[0]?.data).toEqual({ roomCode: 'K7QX2MPA' });
+    lastMessageId = 'msg_0000000000120000000000000000';
+    FakeWebSocket.last.serverClose(1006);
+    await vi.advanceTimersByTimeAsync(250);
+    const ws = FakeWebSocket.last;
+    ws.open();
+    ws.hello();
+    expect(ws.framesOf('room:join')[0]?.data).toEqual({ roomCode: 'K7QX2MPA', lastMessageId: 'msg_0000000000120000000000000000' });
   });
 
   it('waits `reconnectIn` plus jitter after server:shutdown', async () => {

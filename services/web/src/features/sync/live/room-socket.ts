@@ -2,11 +2,13 @@
  * `RoomSocket`: a tab's one WebSocket in a room (docs/protocol.md, "WebSocket protocol v1").
  *
  * - **Handshake**: fetches a token (`getToken`), opens `/ws`, says `hello`; once the server's
- *   `hello` says the versions are compatible it sends `room:join {roomCode, lastSequence}`, and the
- *   socket is `open` when that is acknowledged. `lastSequence` comes from the caller (the engine's
- *   snapshot), so a rejoin resumes with a catch-up instead of a jump.
+ *   `hello` says the versions are compatible it sends `room:join {roomCode, lastSequence,
+ *   lastMessageId}`, and the socket is `open` when that is acknowledged. Both come from the caller
+ *   (the engine's snapshot, the newest chat message held), so a rejoin resumes with catch-ups
+ *   instead of a jump.
  * - **Requests**: {@link RoomSocket.request} sends a frame with an `id` and settles on the `ack` or
- *   `room:error` with that id, or rejects with a {@link LiveError} (`timeout`) when neither comes.
+ *   `room:error` with that id, or rejects with a {@link LiveError} (`timeout`) when neither comes;
+ *   {@link RoomSocket.requestHistory} the same for `chat:history_request`, answered by `chat:history`.
  *   Requests still out when the socket drops reject at once (`disconnected`).
  * - **Reconnects**: after an unexpected close, exponential backoff with full jitter (a random wait
  *   up to 0.5 s, 1 s, 2 s, … 15 s), so the tabs of a restarted server do not come back in step;
@@ -23,6 +25,8 @@ import { env, type AppEnv } from '@/lib/env';
 import {
   PROTOCOL_VERSION,
   type Ack,
+  type ChatHistory,
+  type ChatHistoryRequest,
   type ClientFrame,
   type ClientFrames,
   type RequestId,
@@ -156,6 +160,8 @@ export interface RoomSocketOptions {
   onStatus: (status: RoomSocketStatus) => void;
   /** The last command sequence applied, for `room:join` on a reconnect. */
   lastSequence: () => number | null;
+  /** The newest chat message held, for `room:join` on a reconnect (a chat catch-up). */
+  lastMessageId?: () => string | null;
   url?: string;
   clientId?: string;
   WebSocket?: WebSocketConstructor;
@@ -165,8 +171,11 @@ export interface RoomSocketOptions {
   requestTimeoutMs?: number;
 }
 
+/** The frames that answer a request: `ack`, or `chat:history` for `chat:history_request`. */
+type AnswerFrame = Extract<ServerFrame, { type: 'ack' | 'chat:history' }>;
+
 interface Pending {
-  resolve: (ack: Ack) => void;
+  resolve: (answer: AnswerFrame) => void;
   reject: (error: LiveError) => void;
   timer: TimerHandle;
 }
@@ -232,7 +241,21 @@ export class RoomSocket {
     if (this.connection !== 'open') {
       return Promise.reject(new LiveError('disconnected', 'Not connected to the room right now.'));
     }
-    return this.sendRequest(type, data, timeoutMs);
+    return this.sendRequest(type, data, timeoutMs).then((answer) => {
+      if (answer.type === 'ack') return answer.data;
+      throw new LiveError('invalid_answer', 'The server answered with something else.');
+    });
+  }
+
+  /** Ask for a page of chat history and wait for its `chat:history`; rejects like {@link RoomSocket.request}. */
+  requestHistory(data: ChatHistoryRequest, timeoutMs?: number): Promise<ChatHistory> {
+    if (this.connection !== 'open') {
+      return Promise.reject(new LiveError('disconnected', 'Not connected to the room right now.'));
+    }
+    return this.sendRequest('chat:history_request', data, timeoutMs).then((answer) => {
+      if (answer.type === 'chat:history') return answer.data;
+      throw new LiveError('invalid_answer', 'The server answered with something else.');
+    });
   }
 
   // ---- connection ----------------------------------------------------------------------------
@@ -291,7 +314,11 @@ export class RoomSocket {
       return;
     }
     if (typeof frame !== 'object' || frame === null || typeof frame.type !== 'string') return;
-    if ((frame.type === 'ack' || frame.type === 'room:error') && frame.id !== undefined && frame.id !== null) {
+    if (
+      (frame.type === 'ack' || frame.type === 'room:error' || frame.type === 'chat:history') &&
+      frame.id !== undefined &&
+      frame.id !== null
+    ) {
       this.settle(frame);
     }
     switch (frame.type) {
@@ -317,10 +344,12 @@ export class RoomSocket {
     this.authRetried = false;
     this.refreshToken = false;
     const lastSequence = this.options.lastSequence();
+    const lastMessageId = this.options.lastMessageId?.() ?? null;
     const generation = this.generation;
     this.sendRequest('room:join', {
       roomCode: this.options.roomCode,
       ...(lastSequence === null ? {} : { lastSequence }),
+      ...(lastMessageId === null ? {} : { lastMessageId }),
     }).then(
       () => {
         if (generation !== this.generation || this.ended) return;
@@ -416,13 +445,13 @@ export class RoomSocket {
 
   // ---- requests ------------------------------------------------------------------------------
 
-  private sendRequest<K extends keyof ClientFrames>(type: K, data: ClientFrames[K], timeoutMs?: number): Promise<Ack> {
+  private sendRequest<K extends keyof ClientFrames>(type: K, data: ClientFrames[K], timeoutMs?: number): Promise<AnswerFrame> {
     const ws = this.ws;
     if (ws === null || ws.readyState !== WS_OPEN) {
       return Promise.reject(new LiveError('disconnected', 'Not connected to the room right now.'));
     }
     const id = `r${this.nextId++}`;
-    return new Promise<Ack>((resolve, reject) => {
+    return new Promise<AnswerFrame>((resolve, reject) => {
       const timer = this.timers.setTimeout(() => {
         this.pending.delete(id);
         reject(new LiveError('timeout', 'The server did not answer in time.'));
@@ -432,17 +461,17 @@ export class RoomSocket {
     });
   }
 
-  private settle(frame: Extract<ServerFrame, { type: 'ack' | 'room:error' }>): void {
+  private settle(frame: Extract<ServerFrame, { type: 'ack' | 'room:error' | 'chat:history' }>): void {
     const id = frame.id as RequestId;
     const pending = this.pending.get(id);
     if (pending === undefined) return;
     this.pending.delete(id);
     this.timers.clearTimeout(pending.timer);
-    if (frame.type === 'ack') {
-      pending.resolve(frame.data);
-    } else {
+    if (frame.type === 'room:error') {
       const { code, message, retryAfter, currentSequence } = frame.data;
       pending.reject(new LiveError(code, message, retryAfter ?? null, currentSequence ?? null));
+    } else {
+      pending.resolve(frame);
     }
   }
 

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
 
 import { createLiveRoom } from './create-live-room';
-import type { LiveRoom, LiveSnapshot } from './live-room';
+import type { LiveRoom, LiveRoomWithChat, LiveSnapshot } from './live-room';
 import type { GetToken } from './room-socket';
 
 /**
@@ -9,12 +9,12 @@ import type { GetToken } from './room-socket';
  * becomes true, closed when it turns false, the code changes or the component unmounts. Null
  * meanwhile. `getToken` may change between renders; the latest one is used.
  */
-export function useLiveRoom(code: string, getToken: GetToken, enabled: boolean): LiveRoom | null {
+export function useLiveRoom(code: string, getToken: GetToken, enabled: boolean): LiveRoomWithChat | null {
   const tokenRef = useRef(getToken);
   useEffect(() => {
     tokenRef.current = getToken;
   }, [getToken]);
-  const [live, setLive] = useState<LiveRoom | null>(null);
+  const [live, setLive] = useState<LiveRoomWithChat | null>(null);
 
   useEffect(() => {
     if (!enabled) return undefined;

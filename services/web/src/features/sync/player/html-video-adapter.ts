@@ -10,6 +10,20 @@ const HAVE_FUTURE_DATA = 3;
 const RANGE_SLACK_S = 0.05;
 
 /**
+ * How far Chromium's media clock falls back when `playbackRate` leaves 1 (ms): measured with the
+ * browser bench (`loadtests/bench_sync.py`, H.264 + AAC): 15–18 ms per change. The engine learns the
+ * real figure from its own corrections; this is only where it starts.
+ */
+const CHROMIUM_RATE_CHANGE_LAG_MS = 16;
+
+function isChromium(): boolean {
+  if (typeof navigator === 'undefined') return false;
+  const brands = (navigator as Navigator & { userAgentData?: { brands?: Array<{ brand: string }> } }).userAgentData?.brands;
+  if (brands?.some((b) => b.brand === 'Chromium')) return true;
+  return /\bChrom(e|ium)\//.test(navigator.userAgent);
+}
+
+/**
  * A `<video>` as a {@link StagePlayer}: position from `currentTime`, any rate (`preservesPitch`, so
  * the controller's small rate nudges are inaudible), and the engine's events straight from the
  * media events. Whatever sets the element's source (a direct URL, hls.js, native HLS) is separate:
@@ -20,6 +34,8 @@ export class HtmlVideoAdapter implements StagePlayer {
   /** The range browsers accept (Chromium refuses outside 1/16…16). */
   readonly minRate = 0.0625;
   readonly maxRate = 16;
+  /** `PlayerAdapter.rateChangeLagMs`: the figure measured in Chromium, else none known. */
+  readonly rateChangeLagMs = isChromium() ? CHROMIUM_RATE_CHANGE_LAG_MS : 0;
 
   private readonly emitter = new PlayerEventEmitter();
   private readonly listeners: Array<[string, EventListener]> = [];

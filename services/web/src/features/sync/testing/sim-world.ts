@@ -176,12 +176,20 @@ export interface SimPlayerProfile {
   readNoiseMs: number;
   /** The first `play()` is refused with NotAllowedError. */
   autoplayBlocked?: boolean;
+  /**
+   * A change of `playbackRate` away from 1 while playing moves the media back by U(min, max) ms at
+   * once; the change back to 1 (or between other rates) costs nothing. This is what Chromium does with an audio track (its
+   * audio renderer restarts its clock; measured in the browser bench: 15–18 ms per pulse).
+   */
+  rateChangeLagMs?: readonly [number, number];
 }
 
 /** A player whose media position follows the profile in true (virtual) time. */
 export class SimPlayer implements PlayerAdapter {
   readonly rateControl: RateControl;
   readonly allowedRates?: readonly number[];
+  /** What a browser adapter would know of its platform: the mean lag of a rate change. */
+  readonly rateChangeLagMs?: number;
   seeks = 0;
   rateChanges = 0;
   /** Every rate ever set. */
@@ -203,6 +211,8 @@ export class SimPlayer implements PlayerAdapter {
   ) {
     this.rateControl = profile.rateControl;
     this.allowedRates = profile.allowedRates;
+    const lag = profile.rateChangeLagMs;
+    if (lag) this.rateChangeLagMs = (lag[0] + lag[1]) / 2;
     this.blocked = profile.autoplayBlocked ?? false;
   }
 
@@ -263,6 +273,10 @@ export class SimPlayer implements PlayerAdapter {
 
   setRate(rate: number): void {
     this.advance();
+    const lag = this.profile.rateChangeLagMs;
+    if (lag && this.playbackRate === 1 && rate !== 1 && !this.isPaused && !this.seeking) {
+      this.pos -= lag[0] + this.random() * (lag[1] - lag[0]);
+    }
     this.playbackRate = rate;
     this.rateChanges += 1;
     this.ratesUsed.add(rate);
