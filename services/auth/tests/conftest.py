@@ -22,8 +22,8 @@ from syncwatch.auth.domain.passwords import Argon2Params
 from syncwatch.auth.service import Settings, build
 from syncwatch.core.clock import ManualClock
 from syncwatch.core.runtime import ServiceDefinition, ServiceRunner
-from syncwatch.devstack.ports import free_port
 from syncwatch.testing.clients import client_from, next_ip
+from syncwatch.testing.services import local_settings
 
 CHEAP_ARGON2 = Argon2Params(memory_kib=256, time_cost=1, parallelism=1)
 PASSWORD = "correct horse battery staple"
@@ -98,16 +98,10 @@ class AuthService:
 @pytest_asyncio.fixture(scope="session")
 async def auth(infra, tmp_path_factory) -> AsyncIterator[AuthService]:
     """The auth service, ready."""
-    settings = Settings(
-        http_host="127.0.0.1",
-        http_port=free_port(),
-        grpc_host="127.0.0.1",
-        grpc_port=free_port(),
-        database_url=infra.postgres_url,
-        redis_url=infra.redis_url,
-        nats_url=infra.nats_url,
+    settings = local_settings(
+        Settings,
+        infra,
         signing_key_dir=str(tmp_path_factory.mktemp("auth") / "keys"),
-        shutdown_grace_s=0.5,
     )
     clock = ManualClock()
     definition = build(settings, clock=clock, password_params=CHEAP_ARGON2)

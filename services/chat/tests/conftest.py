@@ -7,14 +7,12 @@ fresh room and user ids, so tests share no history and no rate-limit window.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 import asyncpg
-import httpx
 import pytest_asyncio
 
 from syncwatch.chat.messages import ChatService
@@ -23,16 +21,9 @@ from syncwatch.core.bus import NatsDependency, Stream
 from syncwatch.core.clock import ManualClock
 from syncwatch.core.grpc import create_channel
 from syncwatch.core.runtime import ServiceDefinition, ServiceRunner
-from syncwatch.devstack.ports import free_port
 from syncwatch.proto.chat.v1 import chat_pb2, chat_pb2_grpc
 from syncwatch.testing.plugin import Infra
-
-
-async def until_ready(base_url: str) -> None:
-    """Wait for ``/health/ready`` to answer 200."""
-    async with httpx.AsyncClient(base_url=base_url) as c, asyncio.timeout(30):
-        while (await c.get("/health/ready")).status_code != 200:
-            await asyncio.sleep(0.1)
+from syncwatch.testing.services import local_settings, until_ready
 
 
 @dataclass
@@ -72,16 +63,7 @@ def new_client_id() -> str:
 
 def chat_settings(infra: Infra) -> Settings:
     """Settings for a service on free ports and the run's stores."""
-    return Settings(
-        http_host="127.0.0.1",
-        http_port=free_port(),
-        grpc_host="127.0.0.1",
-        grpc_port=free_port(),
-        database_url=infra.postgres_url,
-        redis_url=infra.redis_url,
-        nats_url=infra.nats_url,
-        shutdown_grace_s=0.5,
-    )
+    return local_settings(Settings, infra)
 
 
 @contextlib.asynccontextmanager
@@ -95,7 +77,7 @@ async def running_chat(
     await runner.start()
     try:
         if wait_ready:
-            await until_ready(f"http://127.0.0.1:{settings.http_port}")
+            await until_ready(settings.http_port)
         yield ChatServiceUnderTest(runner, definition, settings, clock)
     finally:
         await runner.stop()

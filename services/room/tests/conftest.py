@@ -10,7 +10,6 @@ ManualClock the tests move; argon2 is cheap. Every test uses fresh users and cli
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import uuid
 from collections.abc import AsyncIterator
@@ -40,6 +39,7 @@ from syncwatch.devstack.ports import free_port
 from syncwatch.room.service import Settings, build
 from syncwatch.testing.clients import client_from, next_ip
 from syncwatch.testing.plugin import Infra
+from syncwatch.testing.services import local_settings, until_ready
 
 CHEAP_ARGON2 = Argon2Params(memory_kib=256, time_cost=1, parallelism=1)
 
@@ -50,12 +50,6 @@ class User:
 
     id: str
     username: str
-
-
-async def _until_ready(base_url: str) -> None:
-    async with httpx.AsyncClient(base_url=base_url) as c, asyncio.timeout(30):
-        while (await c.get("/health/ready")).status_code != 200:
-            await asyncio.sleep(0.1)
 
 
 @dataclass
@@ -182,21 +176,15 @@ class RoomServiceUnderTest:
 @pytest_asyncio.fixture(scope="session")
 async def auth_service(infra: Infra, tmp_path_factory) -> AsyncIterator[AuthServiceUnderTest]:
     """The real auth service, ready: room asks it about friendships."""
-    settings = AuthSettings(
-        http_host="127.0.0.1",
-        http_port=free_port(),
-        grpc_host="127.0.0.1",
-        grpc_port=free_port(),
-        database_url=infra.postgres_url,
-        redis_url=infra.redis_url,
-        nats_url=infra.nats_url,
+    settings = local_settings(
+        AuthSettings,
+        infra,
         signing_key_dir=str(Path(tmp_path_factory.mktemp("auth")) / "keys"),
-        shutdown_grace_s=0.5,
     )
     runner = ServiceRunner(build_auth(settings, clock=ManualClock(), password_params=CHEAP_ARGON2))
     await runner.start()
     try:
-        await _until_ready(f"http://127.0.0.1:{settings.http_port}")
+        await until_ready(settings.http_port)
         yield AuthServiceUnderTest(runner, settings)
     finally:
         await runner.stop()
@@ -207,18 +195,12 @@ async def _room_service(infra: Infra, auth_grpc_addr: str) -> AsyncIterator[Room
     private = Ed25519PrivateKey.generate()
     jwk = OKPAlgorithm.to_jwk(private.public_key(), as_dict=True)
     jwk = {**jwk, "kid": jwk_thumbprint(jwk), "alg": "EdDSA", "use": "sig"}
-    settings = Settings(
-        http_host="127.0.0.1",
-        http_port=free_port(),
-        grpc_host="127.0.0.1",
-        grpc_port=free_port(),
-        database_url=infra.postgres_url,
-        redis_url=infra.redis_url,
-        nats_url=infra.nats_url,
+    settings = local_settings(
+        Settings,
+        infra,
         # Friendships are asked here; signing keys are not (they come from the StaticKeySource).
         auth_grpc_addr=auth_grpc_addr,
         guest_token_secret="test-guest-token-secret-" + "x" * 16,
-        shutdown_grace_s=0.5,
     )
     clock = ManualClock()
     definition = build(
@@ -230,7 +212,7 @@ async def _room_service(infra: Infra, auth_grpc_addr: str) -> AsyncIterator[Room
     runner = ServiceRunner(definition)
     await runner.start()
     try:
-        await _until_ready(f"http://127.0.0.1:{settings.http_port}")
+        await until_ready(settings.http_port)
         yield RoomServiceUnderTest(runner, definition, settings, clock, private, jwk["kid"])
     finally:
         await runner.stop()

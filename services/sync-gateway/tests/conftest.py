@@ -7,7 +7,6 @@ short so handover tests take seconds. Protocol clients are plain ``websockets`` 
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import uuid
 from collections.abc import AsyncIterator
@@ -30,6 +29,7 @@ from syncwatch.room.service import build as build_room
 from syncwatch.sync_gateway.gateway import Policy
 from syncwatch.sync_gateway.service import Settings, build
 from syncwatch.testing.clients import client_from
+from syncwatch.testing.services import local_settings, until_ready
 from syncwatch.testing.tokens import TestUser, TokenSigner
 from syncwatch.testing.ws import Frames
 
@@ -141,7 +141,7 @@ class Stack:
         await self.chat_runner.stop()
         self.chat_runner = ServiceRunner(build_chat(self.chat_settings, clock=SystemClock()))
         await self.chat_runner.start()
-        await _until_ready(self.chat_settings.http_port)
+        await until_ready(self.chat_settings.http_port)
 
     async def restart_gateway(self, replica: int) -> None:
         """Start a stopped replica again on its ports."""
@@ -155,19 +155,14 @@ class Stack:
 
 
 def gateway_settings(infra, room: RoomSettings, chat: ChatSettings) -> Settings:
-    return Settings(
-        http_host="127.0.0.1",
-        http_port=free_port(),
-        grpc_host="127.0.0.1",
-        grpc_port=free_port(),
+    return local_settings(
+        Settings,
+        infra,
         ws_host="127.0.0.1",
         ws_port=free_port(),
-        redis_url=infra.redis_url,
-        nats_url=infra.nats_url,
         room_grpc_addr=f"127.0.0.1:{room.grpc_port}",
         chat_grpc_addr=f"127.0.0.1:{chat.grpc_port}",
         auth_grpc_addr="127.0.0.1:1",  # unused: keys come from the signer
-        shutdown_grace_s=0.5,
     )
 
 
@@ -182,35 +177,19 @@ async def start_gateway(
         build(settings, key_source=stack_signer.key_source(), policy=policy, clock=clock)
     )
     await runner.start()
-    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{settings.http_port}") as c:
-        async with asyncio.timeout(30):
-            while (await c.get("/health/ready")).status_code != 200:
-                await asyncio.sleep(0.1)
+    await until_ready(settings.http_port)
     return runner
-
-
-async def _until_ready(port: int) -> None:
-    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as c:
-        async with asyncio.timeout(30):
-            while (await c.get("/health/ready")).status_code != 200:
-                await asyncio.sleep(0.1)
 
 
 @pytest_asyncio.fixture(scope="session")
 async def stack_services(infra) -> AsyncIterator[Stack]:
     clock = SystemClock()
     signer = TokenSigner(clock)
-    room_settings = RoomSettings(
-        http_host="127.0.0.1",
-        http_port=free_port(),
-        grpc_host="127.0.0.1",
-        grpc_port=free_port(),
-        database_url=infra.postgres_url,
-        redis_url=infra.redis_url,
-        nats_url=infra.nats_url,
+    room_settings = local_settings(
+        RoomSettings,
+        infra,
         auth_grpc_addr="127.0.0.1:1",
         guest_token_secret="gateway-test-guest-secret-" + "y" * 16,
-        shutdown_grace_s=0.5,
     )
     room_runner = ServiceRunner(
         build_room(
@@ -218,20 +197,11 @@ async def stack_services(infra) -> AsyncIterator[Stack]:
         )
     )
     await room_runner.start()
-    await _until_ready(room_settings.http_port)
-    chat_settings = ChatSettings(
-        http_host="127.0.0.1",
-        http_port=free_port(),
-        grpc_host="127.0.0.1",
-        grpc_port=free_port(),
-        database_url=infra.postgres_url,
-        redis_url=infra.redis_url,
-        nats_url=infra.nats_url,
-        shutdown_grace_s=0.5,
-    )
+    await until_ready(room_settings.http_port)
+    chat_settings = local_settings(ChatSettings, infra)
     chat_runner = ServiceRunner(build_chat(chat_settings, clock=clock))
     await chat_runner.start()
-    await _until_ready(chat_settings.http_port)
+    await until_ready(chat_settings.http_port)
     settings = [gateway_settings(infra, room_settings, chat_settings) for _ in range(2)]
     gateways = [await start_gateway(signer, s) for s in settings]
     stack = Stack(

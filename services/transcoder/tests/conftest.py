@@ -25,9 +25,9 @@ from aiohttp import web
 
 from syncwatch.core.clock import ManualClock
 from syncwatch.core.runtime import ServiceDefinition, ServiceRunner
-from syncwatch.devstack.ports import free_port
 from syncwatch.testing.clients import client_from, next_ip
 from syncwatch.testing.plugin import Infra
+from syncwatch.testing.services import local_settings, until_ready
 from syncwatch.transcoder.service import Settings, build
 
 PAGE = (
@@ -245,31 +245,19 @@ class TranscoderUnderTest:
         return body
 
 
-async def _until_ready(base_url: str) -> None:
-    async with httpx.AsyncClient(base_url=base_url) as c, asyncio.timeout(30):
-        while (await c.get("/health/ready")).status_code != 200:
-            await asyncio.sleep(0.1)
-
-
 @contextlib.asynccontextmanager
 async def _transcoder(infra: Infra, *, allow_private: bool) -> AsyncIterator[TranscoderUnderTest]:
-    settings = Settings(
-        http_host="127.0.0.1",
-        http_port=free_port(),
-        grpc_host="127.0.0.1",
-        grpc_port=free_port(),
-        database_url=infra.postgres_url,
-        redis_url=infra.redis_url,
-        nats_url=infra.nats_url,
+    settings = local_settings(
+        Settings,
+        infra,
         source_fetch_allow_private=allow_private,
-        shutdown_grace_s=0.5,
     )
     clock = ManualClock()
     definition = build(settings, clock=clock)
     runner = ServiceRunner(definition)
     await runner.start()
     try:
-        await _until_ready(f"http://127.0.0.1:{settings.http_port}")
+        await until_ready(settings.http_port)
         yield TranscoderUnderTest(runner, definition, settings, clock)
     finally:
         await runner.stop()
