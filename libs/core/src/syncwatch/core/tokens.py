@@ -343,6 +343,20 @@ class TokenVerifier:
         return claims
 
 
+#: The JWT ``typ`` of a guest token (signed by the room service, bound to one room).
+GUEST_TOKEN_TYPE = "guest+jwt"  # noqa: S105 - a media type, not a secret
+
+
+def is_guest_token(token: str) -> bool:
+    """True when the token's header says it is a guest token (not yet verified): the room
+    service verifies those; every other bearer token is an access token."""
+    try:
+        header = jwt.get_unverified_header(token)
+    except Exception:  # noqa: BLE001 - anything unparsable is simply not a guest token
+        return False
+    return header.get("typ") == GUEST_TOKEN_TYPE
+
+
 def bearer_token(authorization: str | None) -> str:
     """The token of an ``Authorization: Bearer <token>`` header; ``errors.Unauthenticated`` if none."""
     if not authorization:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import re
 import time
 import uuid
 from collections.abc import Awaitable, Callable
@@ -30,7 +31,7 @@ from syncwatch.core import errors
 from syncwatch.core.bus import NatsDependency, live_subject
 from syncwatch.core.clock import Clock
 from syncwatch.core.logs import get_logger
-from syncwatch.core.tokens import TokenVerifier
+from syncwatch.core.tokens import TokenVerifier, is_guest_token
 from syncwatch.protocol import v1
 from syncwatch.sync_gateway import metrics
 from syncwatch.sync_gateway.adapters.chat_client import ChatClient
@@ -57,6 +58,7 @@ CLOSE_IDLE = 4408
 CLOSE_RESTART = 1012
 
 SYSTEM = "system"
+_YOUTUBE_ID = re.compile(r"[A-Za-z0-9_-]{11}")
 #: Pages of 200 a rejoining member may catch up on before being sent the latest page instead.
 CHAT_CATCHUP_PAGES = 5
 _SYSTEM_KINDS = {
@@ -612,7 +614,7 @@ class Gateway:
         """Who a hello's token names: a signed-in user (access token) or a guest (guest token)."""
         if not token:
             raise errors.Unauthenticated("hello needs a token")
-        if _is_guest(token):
+        if is_guest_token(token):
             guest = await self.rooms.verify_guest_token(token)
             return Identity(
                 Who(guest_id=guest.guest_id), guest.name, guest_member_id=guest.member_id
@@ -1216,19 +1218,6 @@ def _next_owner(info: RoomInfo, members: list[MemberInfo], online: set[str]) -> 
     return eligible[0] if eligible else None
 
 
-def _is_guest(token: str) -> bool:
-    """A guest token says so in its header (``typ: guest+jwt``)."""
-    import base64
-    import json
-
-    head = token.split(".", 1)[0]
-    try:
-        header = json.loads(base64.urlsafe_b64decode(head + "=" * (-len(head) % 4)))
-    except (ValueError, UnicodeDecodeError):
-        return False
-    return isinstance(header, dict) and header.get("typ") == "guest+jwt"
-
-
 def _check_source(req: v1.SyncSource) -> None:
     """The cheap checks; whether a link actually plays is the source-validation endpoint's job."""
     if req.source_type == "external" and not req.source_id.lower().startswith(
@@ -1237,14 +1226,8 @@ def _check_source(req: v1.SyncSource) -> None:
         raise errors.InvalidRequest(
             "an external source must be an http(s) URL", code="invalid_source"
         )
-    if req.source_type == "youtube" and not _YOUTUBE_ID(req.source_id):
+    if req.source_type == "youtube" and not _YOUTUBE_ID.fullmatch(req.source_id):
         raise errors.InvalidRequest("not a YouTube video id", code="invalid_source")
-
-
-def _YOUTUBE_ID(value: str) -> bool:
-    import re
-
-    return re.fullmatch(r"[A-Za-z0-9_-]{11}", value) is not None
 
 
 Handler = Callable[[ServerConnection], Awaitable[None]]

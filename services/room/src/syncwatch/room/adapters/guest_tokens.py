@@ -22,8 +22,10 @@ import jwt
 
 from syncwatch.core import errors
 from syncwatch.core.clock import Clock
+from syncwatch.core.tokens import GUEST_TOKEN_TYPE, is_guest_token
 
-GUEST_TOKEN_TYPE = "guest+jwt"  # noqa: S105 - a media type, not a secret
+__all__ = ["GUEST_TOKEN_TYPE", "GuestClaims", "GuestTokens", "is_guest_token"]
+
 ISSUER = "syncwatch-room"
 AUDIENCE = "syncwatch"
 ALGORITHM = "HS256"
@@ -40,15 +42,6 @@ class GuestClaims:
     member_id: str
     name: str
     expires_at: int
-
-
-def is_guest_token(token: str) -> bool:
-    """True when the token's header says it is a guest token (not yet verified)."""
-    try:
-        header = jwt.get_unverified_header(token)
-    except Exception:  # noqa: BLE001 - anything unparsable is simply not a guest token
-        return False
-    return header.get("typ") == GUEST_TOKEN_TYPE
 
 
 def _check_header(header: dict[str, Any]) -> None:

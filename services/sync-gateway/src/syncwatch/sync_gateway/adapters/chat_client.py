@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import grpc
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from syncwatch.core.grpc import create_channel
@@ -43,24 +42,14 @@ def message_of(pb: chat_pb2.Message) -> ChatMessage:
 
 
 class ChatClient:
-    """A channel to the chat service, opened lazily, closed on shutdown."""
+    """A channel to the chat service (built in the running loop), closed on shutdown."""
 
     def __init__(self, address: str) -> None:
-        self._address = address
-        self._channel: grpc.aio.Channel | None = None
-        self._stub: chat_pb2_grpc.ChatServiceAsyncStub | None = None
-
-    @property
-    def stub(self) -> chat_pb2_grpc.ChatServiceAsyncStub:
-        if self._stub is None:
-            self._channel = create_channel(self._address)
-            self._stub = chat_pb2_grpc.ChatServiceStub(self._channel)
-        return self._stub
+        self._channel = create_channel(address)
+        self.stub: chat_pb2_grpc.ChatServiceAsyncStub = chat_pb2_grpc.ChatServiceStub(self._channel)
 
     async def close(self) -> None:
-        if self._channel is not None:
-            await self._channel.close(None)
-            self._channel = self._stub = None
+        await self._channel.close(None)
 
     async def post(
         self, room_id: str, user_id: str, name: str, content: str, client_message_id: str

@@ -10,8 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-import grpc
-
 from syncwatch.core import errors
 from syncwatch.core.grpc import create_channel
 from syncwatch.proto.room.v1 import room_pb2, room_pb2_grpc
@@ -132,24 +130,14 @@ def _ref(room: str) -> room_pb2.RoomRef:
 
 
 class RoomsClient:
-    """A channel to the room service, opened lazily, closed on shutdown."""
+    """A channel to the room service (built in the running loop), closed on shutdown."""
 
     def __init__(self, address: str) -> None:
-        self._address = address
-        self._channel: grpc.aio.Channel | None = None
-        self._stub: room_pb2_grpc.RoomServiceAsyncStub | None = None
-
-    @property
-    def stub(self) -> room_pb2_grpc.RoomServiceAsyncStub:
-        if self._stub is None:
-            self._channel = create_channel(self._address)
-            self._stub = room_pb2_grpc.RoomServiceStub(self._channel)
-        return self._stub
+        self._channel = create_channel(address)
+        self.stub: room_pb2_grpc.RoomServiceAsyncStub = room_pb2_grpc.RoomServiceStub(self._channel)
 
     async def close(self) -> None:
-        if self._channel is not None:
-            await self._channel.close(None)
-            self._channel = self._stub = None
+        await self._channel.close(None)
 
     async def members(self, room: str) -> tuple[RoomInfo, list[MemberInfo]]:
         """The room and everyone in it, in join order."""
