@@ -7,7 +7,7 @@ import { buttonStyles } from '@/components/ui/button-styles';
 import type { HomeRoomsApi, MyRoomEntry } from '@/features/home/api/home-rooms';
 import { Dot, PasswordLock, RoleBadge, Seats } from '@/features/home/components/room-facts';
 import { HomeSection, RowsSkeleton } from '@/features/home/components/home-section';
-import { useVisibleResource } from '@/features/home/hooks/use-visible-resource';
+import { useVisibleResource } from '@/hooks/use-visible-resource';
 import { groupMyRooms, historyWhen } from '@/features/home/lib/my-rooms';
 import { cn } from '@/lib/cn';
 

@@ -10,7 +10,7 @@ import { duration, ease } from '@/components/ui/motion';
 import type { HomeRoomsApi, RoomInvite } from '@/features/home/api/home-rooms';
 import { HomeSection } from '@/features/home/components/home-section';
 import { Dot, PasswordLock, Seats } from '@/features/home/components/room-facts';
-import { useVisibleResource } from '@/features/home/hooks/use-visible-resource';
+import { useVisibleResource } from '@/hooks/use-visible-resource';
 import { isFull } from '@/features/home/lib/my-rooms';
 import { timeAgo } from '@/lib/relative-time';
 import { rateLimitMessage } from '@/lib/account-rules';
