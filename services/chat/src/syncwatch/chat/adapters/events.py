@@ -6,12 +6,14 @@
 - Core NATS ``syncwatch.live.room.<roomId>.chat``: the message itself (``MessageJson``), for the
   gateways' live fan-out; a deleted message arrives as its tombstone (``deleted: true``).
 
-Both go out after the commit. A failed publish is logged and counted, never undoes the message:
-readers notice the gap in ``seq`` (or reconnect) and catch up with ``ListMessages`` after an id.
+Both go out after the commit, and the answer waits for them at most ``PUBLISH_TIMEOUT_S``. A failed
+(or unconfirmed) publish is logged and counted, never undoes the message: readers notice the gap in
+``seq`` (or reconnect) and catch up with ``ListMessages`` after an id.
 """
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 
 import msgspec
@@ -26,6 +28,13 @@ DOMAIN = "chat"
 LIVE_CHANNEL = "chat"
 POSTED = "message_posted"
 DELETED = "message_deleted"
+
+#: How long a post waits for each publish before it answers anyway; both together stay well under
+#: the 5 s the sync gateway gives the whole call. With NATS stalled or away, JetStream's own 5 s
+#: wait for the ack turned every stored message into a failed send. The publish stays queued in the
+#: client, so it usually lands once NATS answers again; a resend publishes again (JetStream drops
+#: the duplicate).
+PUBLISH_TIMEOUT_S = 1.5
 
 PUBLISH_FAILURES = Counter(
     "syncwatch_chat_publish_failures_total",
@@ -105,7 +114,10 @@ class ChatEvents:
             message=message,
         )
         try:
-            await self._bus.publish(event_subject(DOMAIN, row.room_id, event), fact, msg_id=fact.id)
+            async with asyncio.timeout(PUBLISH_TIMEOUT_S):
+                await self._bus.publish(
+                    event_subject(DOMAIN, row.room_id, event), fact, msg_id=fact.id
+                )
         except Exception as exc:  # noqa: BLE001 - the message stands; readers catch up
             PUBLISH_FAILURES.labels(target="jetstream").inc()
             log.error(  # noqa: TRY400 - the reason is enough; an outage must not flood tracebacks
@@ -116,7 +128,8 @@ class ChatEvents:
                 error=f"{type(exc).__name__}: {exc}",
             )
         try:
-            await self._bus.publish_live(live_subject(row.room_id, LIVE_CHANNEL), message)
+            async with asyncio.timeout(PUBLISH_TIMEOUT_S):
+                await self._bus.publish_live(live_subject(row.room_id, LIVE_CHANNEL), message)
         except Exception as exc:  # noqa: BLE001 - live fan-out is at most once anyway
             PUBLISH_FAILURES.labels(target="live").inc()
             log.error(  # noqa: TRY400 - as above
