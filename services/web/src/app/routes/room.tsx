@@ -6,7 +6,7 @@ import { ChatDock } from '@/features/chat/components/chat-dock';
 import { ChatOverlay } from '@/features/chat/components/chat-overlay';
 import { ChatProvider } from '@/features/chat/components/chat-provider';
 import { getFriends } from '@/features/friends/api/friends-api';
-import { liveSocketToken } from '@/features/room/api/live-token';
+import { liveSocketToken, liveSocketUserId } from '@/features/room/api/live-token';
 import { InvalidInvite } from '@/features/room/components/invalid-invite';
 import { RoomPage } from '@/features/room/components/room-page';
 import type { RenderChat, RenderStage } from '@/features/room/components/room-view';
@@ -16,6 +16,7 @@ import type { GetToken } from '@/features/sync/live/room-socket';
 import { useLiveRoom } from '@/features/sync/live/use-live-room';
 import { useDocumentTitle } from '@/hooks/use-document-title';
 import { isInviteCode, normalizeInviteCode } from '@/lib/invite-code';
+import { useSessionStore } from '@/stores/session-store';
 
 // Features do not import each other: the room page gets the friends list, the login path, the
 // live session, the player and the chat from here.
@@ -38,7 +39,10 @@ export function RoomRoute() {
 function LiveRoomPage({ code }: { code: string }) {
   const [member, setMember] = useState(false);
   const getToken = useCallback<GetToken>((options) => liveSocketToken(code, options), [code]);
-  const live = useLiveRoom(code, getToken, member);
+  const signedInUserId = useSessionStore((session) => session.user?.id ?? null);
+  // Read once the visitor is a member: joining as a guest is what writes this tab's guest session.
+  const chatUserId = member ? liveSocketUserId(code, signedInUserId) : null;
+  const live = useLiveRoom(code, getToken, member, { chatUserId });
   const renderStage = useMemo<RenderStage | undefined>(
     () =>
       live === null

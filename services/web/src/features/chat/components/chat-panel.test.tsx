@@ -156,6 +156,18 @@ describe('messages', () => {
     expect(chat.discardChat).toHaveBeenCalledWith('cm-2');
   });
 
+  it('shows messages kept from before a reload while the history is still loading', () => {
+    const chat = fakeChat({
+      loaded: false,
+      pending: [{ clientMessageId: 'cm-1', content: 'written before the reload', createdAt: 0, status: 'queued', error: null }],
+    });
+    renderWith(chat, <ChatPanel viewer={ann} />);
+    expect(rows()).toHaveLength(1);
+    expect(rows()[0]).toHaveAttribute('data-pending', 'queued');
+    expect(rows()[0]).toHaveTextContent('Sending…');
+    expect(within(screen.getByTestId('chat-messages')).getByText('Loading the chat…')).toBeInTheDocument();
+  });
+
   it('asks for older messages when scrolled to the top, and with the button', async () => {
     const user = userEvent.setup();
     const chat = fakeChat({ messages: [chatMessage(51), chatMessage(52)], hasMore: true });

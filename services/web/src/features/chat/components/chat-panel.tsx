@@ -131,12 +131,13 @@ export function ChatPanel({ viewer, tone = 'panel', active = true, onClose, clas
       )}
 
       <div className="relative flex min-h-0 flex-1 flex-col">
-        {!state.loaded && (
+        {!state.loaded && pending.length === 0 && (
           <div className="flex flex-1 items-center justify-center p-6">
             <Spinner size="sm" label="Loading the chat…" className={overlay ? 'text-white/80' : 'text-fg-subtle'} />
           </div>
         )}
-        {state.loaded && (
+        {/* Messages of yours kept from before a reload show at once, before the history is in. */}
+        {(state.loaded || pending.length > 0) && (
           <ol
             ref={listRef}
             aria-label="Chat messages"
@@ -147,6 +148,11 @@ export function ChatPanel({ viewer, tone = 'panel', active = true, onClose, clas
             className="flex min-h-0 flex-1 flex-col gap-0.5 overflow-y-auto overscroll-contain px-2 py-1 focus:outline-none focus-visible:ring-2 focus-visible:ring-ring sm:px-3"
             onScroll={onScroll}
           >
+            {!state.loaded && (
+              <li className="flex justify-center py-2">
+                <Spinner size="sm" label="Loading the chat…" className={overlay ? 'text-white/80' : 'text-fg-subtle'} />
+              </li>
+            )}
             {hasMore && (
               <li className="flex justify-center py-1">
                 <button

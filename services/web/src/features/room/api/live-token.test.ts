@@ -5,7 +5,7 @@ import { applySession } from '@/lib/session';
 import { useSessionStore } from '@/stores/session-store';
 import { json, mockApi, problem, sessionBody } from '@/testing/fetch-mock';
 
-import { liveSocketToken } from './live-token';
+import { liveSocketToken, liveSocketUserId } from './live-token';
 
 const CODE = 'K7QX2MPA';
 
@@ -56,5 +56,15 @@ describe('liveSocketToken', () => {
 
     refused = true;
     await expect(liveSocketToken(CODE, { refresh: true })).resolves.toBeNull();
+  });
+});
+
+describe('liveSocketUserId', () => {
+  it('is the signed-in user, unless the tab is a guest in this room (or nobody is signed in)', () => {
+    expect(liveSocketUserId(CODE, 'u_ann')).toBe('u_ann');
+    expect(liveSocketUserId(CODE, null)).toBeNull();
+    saveGuestSession(CODE, 'guest:m_kim:0', 3600, 'm_kim');
+    expect(liveSocketUserId(CODE, 'u_ann')).toBeNull();
+    expect(liveSocketUserId('ZZZZ2222', 'u_ann')).toBe('u_ann');
   });
 });

@@ -25,3 +25,11 @@ export async function liveSocketToken(code: string, { refresh }: { refresh: bool
   if (refresh) return (await refreshSession()) ? useSessionStore.getState().accessToken : null;
   return freshAccessToken();
 }
+
+/**
+ * Whom {@link liveSocketToken} speaks for when it is a signed-in user: their id, or null when the
+ * socket says `hello` as this tab's guest in the room (or nobody is signed in).
+ */
+export function liveSocketUserId(code: string, signedInUserId: string | null): string | null {
+  return signedInUserId === null || readGuestSession(code) !== null ? null : signedInUserId;
+}

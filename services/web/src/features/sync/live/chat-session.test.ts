@@ -5,6 +5,7 @@ import { chatMessage, chatMessageId, tombstone } from '@/testing/chat-fixtures';
 
 import { FakeWebSocket } from '../testing/fake-web-socket';
 
+import { chatOutboxKey, createChatOutbox, type ChatOutbox } from './chat-outbox';
 import { CHAT_SEND_TIMEOUT_MS, GAP_WAIT_MS } from './chat-session';
 import { createLiveRoom } from './create-live-room';
 import { LiveError, type LiveRoomWithChat } from './live-room';
@@ -16,19 +17,34 @@ const getToken: GetToken = () => Promise.resolve('token-1');
 
 let live: LiveRoomWithChat | null = null;
 
-async function joined(): Promise<{ live: LiveRoomWithChat; ws: FakeWebSocket }> {
+interface Tab {
+  /** Whom the socket's `hello` names (empty: a guest). */
+  userId?: string;
+  /** This page's outbox (none: memory only). */
+  outbox?: ChatOutbox;
+  /** Prefix of this page's client message ids. */
+  idPrefix?: string;
+}
+
+/** A live room opened, its socket not answered yet. */
+async function opened({ outbox, idPrefix = 'cm' }: Tab = {}): Promise<LiveRoomWithChat> {
   let n = 0;
   const room = createLiveRoom({
     code: 'K7QX2MPA',
     getToken,
     clock: { now: () => Date.now() },
     socket: { url: 'ws://watch.test/ws', clientId: 'c_tab', WebSocket: FakeWebSocket, random: () => 0.5 },
-    chat: { newId: () => `cm-${++n}` },
+    chat: { newId: () => `${idPrefix}-${++n}`, outbox },
   });
   live = room;
   await flush();
+  return room;
+}
+
+async function joined(tab: Tab = {}): Promise<{ live: LiveRoomWithChat; ws: FakeWebSocket }> {
+  const room = await opened(tab);
   const ws = FakeWebSocket.last;
-  ws.accept({ userId: 'u_ann' });
+  ws.accept({ userId: tab.userId ?? 'u_ann' });
   await flush();
   return { live: room, ws };
 }
@@ -362,5 +378,144 @@ describe('sending', () => {
     const sending = r.live.chat.sendChat('never sent');
     r.live.close();
     await expect(sending).rejects.toMatchObject({ code: 'closed' });
+  });
+});
+
+describe('across page loads (the outbox)', () => {
+  const outboxOf = (userId = 'u_ann'): ChatOutbox => createChatOutbox({ roomCode: 'K7QX2MPA', userId, now: () => Date.now() });
+  const kept = (userId = 'u_ann') => outboxOf(userId).load();
+
+  /** A page that wrote `content` while its socket was down, and then went away (reload, crash). */
+  async function writtenOffline(content: string): Promise<void> {
+    const r = await joined({ outbox: outboxOf() });
+    r.ws.serverClose(1006);
+    await flush();
+    void r.live.chat.sendChat(content).catch(() => undefined);
+    expect(r.live.chat.getSnapshot().pending).toMatchObject([{ clientMessageId: 'cm-1', status: 'queued' }]);
+    // The page is gone; its socket and timers with it.
+    r.live.close();
+    live = null;
+  }
+
+  it('keeps a message from the moment it is written until its ack', async () => {
+    const r = await joined({ outbox: outboxOf() });
+    const sending = r.live.chat.sendChat('hello there');
+    expect(kept()).toEqual([{ clientMessageId: 'cm-1', content: 'hello there', createdAt: NOW, status: 'queued', error: null }]);
+    const request = lastRequest(r.ws, 'chat:message');
+    ackWith(r.ws, request, { message: storedFrom(request, 1) });
+    await sending;
+    expect(kept()).toEqual([]);
+    expect(window.localStorage.getItem(chatOutboxKey('u_ann', 'K7QX2MPA'))).toBeNull();
+  });
+
+  it('shows what the last page left at once, and sends it on join with the same id', async () => {
+    await writtenOffline('written before the reload');
+
+    const room = await opened({ outbox: outboxOf(), idPrefix: 'next' });
+    expect(room.chat.getSnapshot().pending).toEqual([
+      { clientMessageId: 'cm-1', content: 'written before the reload', createdAt: NOW, status: 'queued', error: null },
+    ]);
+    const ws = FakeWebSocket.last;
+    ws.accept({ userId: 'u_ann' });
+    await flush();
+    const resent = lastRequest(ws, 'chat:message');
+    expect(resent.data).toEqual({ content: 'written before the reload', clientMessageId: 'cm-1' });
+    // The server had it after all (sent just before the page went): the same stored message.
+    ackWith(ws, resent, { message: storedFrom(resent, 7), duplicate: true });
+    await flush();
+    const chat = room.chat.getSnapshot();
+    expect(chat.pending).toEqual([]);
+    expect(chat.messages.map((m) => [m.seq, m.clientMessageId])).toEqual([[7, 'cm-1']]);
+    expect(kept()).toEqual([]);
+    // New messages get new ids, after the restored ones.
+    void room.chat.sendChat('and another').catch(() => undefined);
+    expect(lastRequest(ws, 'chat:message').data.clientMessageId).toBe('next-1');
+  });
+
+  it('forgets a restored message that the history shows was stored', async () => {
+    await writtenOffline('stored before the drop');
+    const room = await opened({ outbox: outboxOf() });
+    const ws = FakeWebSocket.last;
+    ws.open();
+    ws.hello({ userId: 'u_ann' });
+    ws.receive({
+      type: 'chat:history',
+      data: {
+        messages: [chatMessage(3, { authorUserId: 'u_ann', content: 'stored before the drop', clientMessageId: 'cm-1' })],
+        hasMore: false,
+      },
+    });
+    expect(room.chat.getSnapshot().pending).toEqual([]);
+    expect(kept()).toEqual([]);
+    ws.ack('room:join');
+    await flush();
+    expect(ws.framesOf('chat:message')).toHaveLength(0);
+  });
+
+  it('brings a failed message back failed: retried with the same id, or discarded for good', async () => {
+    const first = await joined({ outbox: outboxOf() });
+    void first.live.chat.sendChat('too long').catch(() => undefined);
+    refuse(first.ws, lastRequest(first.ws, 'chat:message'), 'invalid_request', 'content: at most 2000 characters');
+    await flush();
+    first.live.close();
+
+    let r = await joined({ outbox: outboxOf() });
+    const failed = { code: 'invalid_request', message: 'content: at most 2000 characters', retryAfter: null };
+    expect(r.live.chat.getSnapshot().pending).toEqual([
+      { clientMessageId: 'cm-1', content: 'too long', createdAt: NOW, status: 'failed', error: failed },
+    ]);
+    expect(r.ws.framesOf('chat:message')).toHaveLength(0);
+    const retry = r.live.chat.retryChat('cm-1').catch((error: unknown) => error);
+    expect(lastRequest(r.ws, 'chat:message').data.clientMessageId).toBe('cm-1');
+    expect(kept()).toMatchObject([{ status: 'queued', error: null }]);
+    refuse(r.ws, lastRequest(r.ws, 'chat:message'), 'invalid_request', 'still too long');
+    expect(await retry).toMatchObject({ code: 'invalid_request' });
+    r.live.close();
+
+    r = await joined({ outbox: outboxOf() });
+    r.live.chat.discardChat('cm-1');
+    expect(r.live.chat.getSnapshot().pending).toEqual([]);
+    expect(kept()).toEqual([]);
+  });
+
+  it('is one per user: another account in this browser starts clean', async () => {
+    await writtenOffline('ann’s');
+    const r = await joined({ userId: 'u_bob', outbox: outboxOf('u_bob') });
+    expect(r.live.chat.getSnapshot().pending).toEqual([]);
+    expect(r.ws.framesOf('chat:message')).toHaveLength(0);
+    expect(kept('u_ann')).toHaveLength(1);
+  });
+
+  it('lets go of the outbox when the socket says hello as someone else (a guest here)', async () => {
+    await writtenOffline('ann’s');
+    const room = await opened({ outbox: outboxOf() });
+    expect(room.chat.getSnapshot().pending).toHaveLength(1);
+    const ws = FakeWebSocket.last;
+    ws.accept({ userId: '' });
+    await flush();
+    expect(room.chat.getSnapshot().pending).toEqual([]);
+    expect(ws.framesOf('chat:message')).toHaveLength(0);
+    // Still there for ann.
+    expect(kept()).toMatchObject([{ clientMessageId: 'cm-1', content: 'ann’s' }]);
+  });
+
+  it('ignores an outbox it cannot read, and keeps the next message', async () => {
+    window.localStorage.setItem(chatOutboxKey('u_ann', 'K7QX2MPA'), '{"v":1,"entries":[{"clientMessageId":');
+    const r = await joined({ outbox: outboxOf() });
+    expect(r.live.chat.getSnapshot().pending).toEqual([]);
+    void r.live.chat.sendChat('still works').catch(() => undefined);
+    expect(kept()).toMatchObject([{ clientMessageId: 'cm-1', content: 'still works' }]);
+  });
+
+  it('starts with at most the newest 50 of the last day', async () => {
+    const outbox = outboxOf();
+    outbox.save({ clientMessageId: 'old', content: 'yesterday', createdAt: NOW - 25 * 3600_000, status: 'queued', error: null });
+    for (let n = 1; n <= 60; n += 1) {
+      outbox.save({ clientMessageId: `m-${n}`, content: `m ${n}`, createdAt: NOW - 1000 + n, status: 'queued', error: null });
+    }
+    const room = await opened({ outbox: outboxOf() });
+    const pending = room.chat.getSnapshot().pending;
+    expect(pending).toHaveLength(50);
+    expect(pending[0]?.clientMessageId).toBe('m-11');
   });
 });

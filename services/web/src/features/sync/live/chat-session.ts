@@ -16,6 +16,12 @@
  *   a missing answer leaves it `failed` with its reason; `retryChat` sends it again, same id.
  *   A message counts as sent only once the server has it: its `ack`, or the stored message
  *   itself arriving (live or in a catch-up, which the chat publishes only after the commit).
+ * - **Across page loads**: with a {@link ChatOutbox} (the signed-in user's, in this browser), every
+ *   message not stored yet is kept there as it is written, changed as it fails or is queued again,
+ *   and forgotten once the server has it or it is discarded. A new session starts with what is
+ *   left, as it was shown (`failed` with its reason, the rest `queued`), and sends it with the same
+ *   ids. If the socket's `hello` names someone else (this tab is a guest in the room), the outbox
+ *   is let go: its messages are not shown nor sent, and stay for their owner.
  */
 import type { Timers, TimerHandle } from '@/features/sync/engine/timers';
 import type { Ack, ChatHistory, ChatHistoryRequest, ChatMessage, ClientFrames, ServerFrame } from '@/lib/protocol/v1.gen';
@@ -32,7 +38,8 @@ import {
   removePending,
   updatePending,
 } from './live-chat';
-import { LiveError, type ChatState, type LiveChat } from './live-room';
+import type { ChatOutbox } from './chat-outbox';
+import { LiveError, type ChatState, type LiveChat, type PendingChatMessage } from './live-room';
 
 /** How long a hole in `seq` may last before the latest page is fetched again (ms). */
 export const GAP_WAIT_MS = 1_500;
@@ -51,6 +58,8 @@ export interface ChatSessionOptions {
   now?: () => number;
   /** A fresh client message id. */
   newId?: () => string;
+  /** Where unsent messages are kept across page loads (none: this page's memory only). */
+  outbox?: ChatOutbox | null;
 }
 
 interface Waiter {
@@ -86,11 +95,18 @@ export class ChatSession implements LiveChat {
   private throttleTimer: TimerHandle | null = null;
   private reloading = false;
   private closed = false;
+  private outbox: ChatOutbox | null;
+  /** The client message ids that came from the outbox when the session started. */
+  private readonly restored: ReadonlySet<string>;
 
   constructor(options: ChatSessionOptions) {
     this.options = options;
     this.now = options.now ?? Date.now;
     this.newId = options.newId ?? uuid;
+    this.outbox = options.outbox ?? null;
+    const pending = this.outbox?.load() ?? [];
+    this.restored = new Set(pending.map((entry) => entry.clientMessageId));
+    if (pending.length > 0) this.state = { ...INITIAL_CHAT_STATE, pending };
   }
 
   // ---- the store -----------------------------------------------------------------------------
@@ -111,8 +127,31 @@ export class ChatSession implements LiveChat {
 
   private set(next: ChatState): void {
     if (next === this.state) return;
+    const before = this.state.pending;
     this.state = next;
+    if (next.pending !== before) this.keep(before, next.pending);
     for (const listener of [...this.listeners]) listener();
+  }
+
+  /** Mirror a change of `pending` in the outbox: what is new or failed kept, what left forgotten. */
+  private keep(before: readonly PendingChatMessage[], after: readonly PendingChatMessage[]): void {
+    const outbox = this.outbox;
+    if (outbox === null) return;
+    const previous = new Map(before.map((entry) => [entry.clientMessageId, entry]));
+    for (const entry of after) {
+      const was = previous.get(entry.clientMessageId);
+      previous.delete(entry.clientMessageId);
+      // `queued` and `sending` are kept alike; only a new message or a new error is a change.
+      if (was === undefined || was.error !== entry.error) outbox.save(entry);
+    }
+    for (const id of previous.keys()) outbox.remove(id);
+  }
+
+  /** The socket is someone else than the outbox's owner: show and send none of their messages. */
+  private letGoOfOutbox(): void {
+    this.outbox = null;
+    const pending = this.state.pending.filter((entry) => !this.restored.has(entry.clientMessageId));
+    if (pending.length !== this.state.pending.length) this.set({ ...this.state, pending });
   }
 
   // ---- from the socket -----------------------------------------------------------------------
@@ -121,6 +160,7 @@ export class ChatSession implements LiveChat {
     switch (frame.type) {
       case 'hello':
         this.ownUserId = frame.data.userId || null;
+        if (this.outbox !== null && this.outbox.userId !== this.ownUserId) this.letGoOfOutbox();
         break;
       case 'chat:history':
         // One with an id answers a request of ours (`requestHistory` has it).

@@ -11,7 +11,8 @@
  * - An ownership offer is dropped from the snapshot when it expires (`expiresAtServerTime`, on the
  *   engine's estimate of the server's clock).
  * - The chat is a {@link ChatSession} on the same socket, with a store of its own; the rejoin sends
- *   its newest message id (`lastMessageId`) for a chat catch-up.
+ *   its newest message id (`lastMessageId`) for a chat catch-up. Given an outbox, its unsent
+ *   messages outlive the page.
  */
 import { browserClock, type LocalClock } from '@/features/sync/engine/clock';
 import { SyncEngine, type SyncEngineOptions } from '@/features/sync/engine/engine';
@@ -36,8 +37,8 @@ export interface LiveRoomOptions {
   /** Socket details; tests pass a fake `WebSocket` and `random`. */
   socket?: Pick<RoomSocketOptions, 'url' | 'clientId' | 'WebSocket' | 'random' | 'backoff' | 'requestTimeoutMs'>;
   engine?: Omit<SyncEngineOptions, 'send' | 'clock' | 'timers'>;
-  /** Chat details; tests pass `newId` and `now`. */
-  chat?: Pick<ChatSessionOptions, 'newId' | 'now'>;
+  /** Chat details: the signed-in user's `outbox` in this room; tests pass `newId` and `now`. */
+  chat?: Pick<ChatSessionOptions, 'newId' | 'now' | 'outbox'>;
 }
 
 class LiveRoomSession implements LiveRoomWithChat {
