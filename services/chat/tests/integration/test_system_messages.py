@@ -1,5 +1,7 @@
-"""System messages: PostSystemMessage idempotent by dedup key, and participant events from
-ROOM_EVENTS (as the room service publishes them) turned into join/leave/kicked messages once each."""
+"""System messages: PostSystemMessage idempotent by dedup key; participant events from
+ROOM_EVENTS (as the room service publishes them) turned into join/leave/kicked messages once each;
+playback commands from SYNC_EVENTS (as the sync gateway publishes them) into play/pause/seek/rate/
+source messages once each."""
 
 from __future__ import annotations
 
@@ -10,10 +12,12 @@ import uuid
 import pytest
 
 from syncwatch.chat.adapters.room_events import RoomEventsConsumer
+from syncwatch.chat.adapters.sync_events import SyncEventsConsumer
 from syncwatch.core import errors
 from syncwatch.core.bus import EventBus, event_subject, parked_subject
 from syncwatch.proto.chat.v1 import chat_pb2
 from syncwatch.room.adapters.events import RoomEvent, event_id
+from syncwatch.sync_gateway.gateway import CommandApplied
 
 pytestmark = pytest.mark.integration
 
@@ -87,11 +91,11 @@ async def _publish(nats, event: RoomEvent, *, copy: str = "") -> int:
     return ack.seq
 
 
-async def _handled(nats, seq: int) -> None:
+async def _handled(nats, seq: int, stream: str = "ROOM_EVENTS", durable: str = DURABLE) -> None:
     """Wait until chat's durable consumer has handled (acked or parked) stream message ``seq``."""
     async with asyncio.timeout(20):
         while True:
-            info = await nats.js.consumer_info("ROOM_EVENTS", DURABLE)
+            info = await nats.js.consumer_info(stream, durable)
             if info.delivered.stream_seq >= seq and info.num_ack_pending == 0:
                 return
             await asyncio.sleep(0.05)
@@ -149,5 +153,76 @@ async def test_an_undecodable_room_event_is_parked(chat, nats) -> None:
         await sub.unsubscribe()
     assert [m.data for m in parked if m.headers["Syncwatch-Original-Subject"] == subject] == [
         b"{not json"
+    ]
+    assert list((await chat.history(room)).messages) == []
+
+
+def _command(room_id: str, type_: str, **fields: object) -> CommandApplied:
+    """A playback event exactly as the sync gateway builds it."""
+    return CommandApplied(
+        id=f"cmd_{uuid.uuid4().hex[:16]}",
+        type=type_,
+        room_id=room_id,
+        sequence_number=1,
+        member_id=f"m_{uuid.uuid4().hex[:24]}",
+        name="Ann",
+        **fields,  # type: ignore[arg-type]
+    )
+
+
+async def _publish_command(nats, fact: CommandApplied) -> int:
+    ack = await EventBus(nats).publish(
+        event_subject("sync", fact.room_id, "command_applied"), fact, msg_id=fact.id
+    )
+    return ack.seq
+
+
+async def test_playback_commands_become_system_messages_once(chat, nats) -> None:
+    room = chat.new_room()
+    facts = [
+        _command(room, "SOURCE", source_type="external"),
+        _command(room, "PLAY"),
+        _command(room, "SEEK", target_media_time=83_250.0),
+        _command(room, "SET_RATE", rate=1.5),
+        _command(room, "PAUSE"),
+        _command(room, "STATE_SNAPSHOT"),  # not a member's action: no message
+    ]
+    for fact in facts:
+        await _publish_command(nats, fact)
+    # The seek again, as a redelivery or a second publish past the dedup window would bring it.
+    again = await EventBus(nats).publish(
+        event_subject("sync", room, "command_applied"), facts[2], msg_id=facts[2].id + ":again"
+    )
+    await _handled(nats, again.seq, "SYNC_EVENTS", SyncEventsConsumer.DURABLE)
+    messages = (await chat.history(room)).messages
+    assert [(m.seq, m.system_kind, m.author_name, dict(m.system_data)) for m in messages] == [
+        (1, "source", "Ann", {"sourceType": "external"}),
+        (2, "play", "Ann", {}),
+        (3, "seek", "Ann", {"position": "83.25"}),
+        (4, "rate", "Ann", {"rate": "1.5"}),
+        (5, "pause", "Ann", {}),
+    ]
+
+
+async def test_an_undecodable_playback_event_is_parked(chat, nats) -> None:
+    room = chat.new_room()
+    subject = event_subject("sync", room, "command_applied")
+    ack = await nats.js.publish(subject, b'{"id": 7}', headers={"Nats-Msg-Id": uuid.uuid4().hex})
+    await _handled(nats, ack.seq, "SYNC_EVENTS", SyncEventsConsumer.DURABLE)
+    sub = await nats.js.subscribe(
+        parked_subject("SYNC_EVENTS", SyncEventsConsumer.DURABLE),
+        stream="PARKED",
+        ordered_consumer=True,
+    )
+    parked = []
+    try:
+        while True:
+            parked.append(await sub.next_msg(timeout=0.5))
+    except TimeoutError:
+        pass
+    finally:
+        await sub.unsubscribe()
+    assert [m.data for m in parked if m.headers["Syncwatch-Original-Subject"] == subject] == [
+        b'{"id": 7}'
     ]
     assert list((await chat.history(room)).messages) == []

@@ -51,12 +51,16 @@ async def test_a_flood_is_rate_limited_then_closed(stack, infra) -> None:
     try:
         client = await stack.client_at(url, stack.signer.token(TestUser.new()))
         for i in range(60):
-            await client.ws.send(json.dumps({"type": "time:ping", "data": {"t0": i}}))
+            await client.ws.send(
+                json.dumps({"type": "time:ping", "id": f"p{i}", "data": {"t0": i}})
+            )
         answers = [await client.next("room:error", "time:pong") for _ in range(60)]
         limited = [a for a in answers if a["type"] == "room:error"]
         assert limited
         assert {a["data"]["code"] for a in limited} == {"rate_limited"}
         assert all(a["data"]["retryAfter"] == 1 for a in limited)
+        # Each refusal answers its request: a client waiting for that id learns at once.
+        assert sorted(a["id"] for a in answers) == sorted(f"p{i}" for i in range(60))
         # Keeping on flooding long past the burst gets the socket closed.
         for i in range(200):
             await client.ws.send(json.dumps({"type": "time:ping", "data": {"t0": i}}))

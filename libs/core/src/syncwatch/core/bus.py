@@ -42,6 +42,7 @@ class Stream(enum.StrEnum):
     CHAT_EVENTS = "CHAT_EVENTS"
     MEDIA_EVENTS = "MEDIA_EVENTS"
     AUTH_EVENTS = "AUTH_EVENTS"
+    SYNC_EVENTS = "SYNC_EVENTS"
     AUDIT = "AUDIT"
     TRANSCODE_JOBS = "TRANSCODE_JOBS"
     PARKED = "PARKED"
@@ -79,6 +80,9 @@ STREAMS: Mapping[Stream, StreamSpec] = {
     Stream.MEDIA_EVENTS: StreamSpec(Stream.MEDIA_EVENTS, ("syncwatch.evt.media.>",)),
     # Session revocations (logout, password change): gateways close the sockets they name.
     Stream.AUTH_EVENTS: StreamSpec(Stream.AUTH_EVENTS, ("syncwatch.evt.auth.>",), max_age_s=DAY_S),
+    # Playback commands as applied (the gateway; the chat service turns them into system
+    # messages). Published without waiting for the ack: the command's truth is in Redis.
+    Stream.SYNC_EVENTS: StreamSpec(Stream.SYNC_EVENTS, ("syncwatch.evt.sync.>",), max_age_s=DAY_S),
     # The audit log's durable home is the auth service's table; the stream only has to outlive
     # an auth outage.
     Stream.AUDIT: StreamSpec(Stream.AUDIT, ("syncwatch.evt.audit.>",), max_age_s=30 * DAY_S),

@@ -20,13 +20,22 @@ class RedisDb(enum.IntEnum):
     SESSIONS = 4  #: sessions and token revocation
 
 
+#: Connections per logical database and process. Callers beyond it wait for a free one (up to
+#: ``POOL_WAIT_S``) instead of failing: a burst of concurrent commands queues, it is not refused.
+POOL_SIZE = 64
+POOL_WAIT_S = 5.0
+
+
 class RedisDependency(Dependency):
     """Clients for the databases a service uses, all on one server."""
 
     name = "redis"
 
-    def __init__(self, url: str, databases: Iterable[RedisDb]) -> None:
+    def __init__(
+        self, url: str, databases: Iterable[RedisDb], *, pool_size: int = POOL_SIZE
+    ) -> None:
         self.url = url
+        self.pool_size = pool_size
         self.databases = tuple(databases)
         if not self.databases:
             raise ValueError("a Redis dependency needs at least one logical database")
@@ -45,14 +54,17 @@ class RedisDependency(Dependency):
         """Create the clients and prove the server answers."""
         await self.close()  # a failed earlier attempt may have left clients behind
         for db in self.databases:
-            self._clients[db] = aioredis.Redis.from_url(
+            pool = aioredis.BlockingConnectionPool.from_url(
                 self.url,
                 db=int(db),
+                max_connections=self.pool_size,
+                timeout=POOL_WAIT_S,
                 socket_connect_timeout=2,
                 socket_timeout=5,
                 health_check_interval=15,
                 retry=Retry(ExponentialBackoff(cap=1.0, base=0.05), retries=2),
             )
+            self._clients[db] = aioredis.Redis.from_pool(pool)
         await self.check()
 
     async def check(self) -> None:

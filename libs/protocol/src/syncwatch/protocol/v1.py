@@ -513,6 +513,14 @@ def _decode(
     return envelope.type, payload, envelope.id
 
 
+def request_id_of(raw: bytes | str) -> str | int | None:
+    """The ``id`` of a frame, or None (for answering a frame refused before it is read)."""
+    try:
+        return _ENVELOPE_DECODER.decode(raw).id
+    except msgspec.DecodeError:
+        return None
+
+
 def decode_client_frame(raw: bytes | str) -> tuple[str, Payload, str | int | None]:
     """``(type, payload, id)`` of a client frame; raises :class:`FrameError`."""
     return _decode(raw, _DECODERS)

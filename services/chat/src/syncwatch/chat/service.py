@@ -16,6 +16,7 @@ from syncwatch.chat.adapters.events import ChatEvents
 from syncwatch.chat.adapters.grpc import SERVICE_NAME, ChatServicer, registration
 from syncwatch.chat.adapters.postgres import MessageStore
 from syncwatch.chat.adapters.room_events import RoomEventsConsumer
+from syncwatch.chat.adapters.sync_events import SyncEventsConsumer
 from syncwatch.chat.domain.messages import MAX_CONTENT_CHARS
 from syncwatch.chat.messages import ChatPolicy, ChatService
 from syncwatch.core.bus import EventBus, NatsDependency, Stream
@@ -68,11 +69,12 @@ def build(settings: Settings, *, clock: Clock | None = None) -> ServiceDefinitio
         application_name="syncwatch-chat",
     )
     redis = RedisDependency(settings.redis_url, [RedisDb.RATE_LIMITS])
-    # ROOM_EVENTS is declared too: the consumer needs the stream even when room has not started.
+    # ROOM_EVENTS and SYNC_EVENTS are declared too: the consumers need their streams even when
+    # the room service or the gateway has not started.
     nats = NatsDependency(
         settings.nats_url,
         client_name="syncwatch-chat",
-        streams=[Stream.CHAT_EVENTS, Stream.ROOM_EVENTS],
+        streams=[Stream.CHAT_EVENTS, Stream.ROOM_EVENTS, Stream.SYNC_EVENTS],
     )
     bus = EventBus(nats)
     chat = ChatService(
@@ -88,7 +90,13 @@ def build(settings: Settings, *, clock: Clock | None = None) -> ServiceDefinitio
     return ServiceDefinition(
         name="chat",
         settings=settings,
-        dependencies=[postgres, redis, nats, RoomEventsConsumer(bus, chat, postgres)],
+        dependencies=[
+            postgres,
+            redis,
+            nats,
+            RoomEventsConsumer(bus, chat, postgres),
+            SyncEventsConsumer(bus, chat, postgres),
+        ],
         grpc_registrations=[registration(ChatServicer(chat))],
         grpc_service_names=[SERVICE_NAME],
         extra={"chat": chat, "clock": clock, "postgres": postgres},

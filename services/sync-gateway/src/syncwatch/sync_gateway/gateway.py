@@ -28,7 +28,7 @@ from websockets.asyncio.server import ServerConnection, broadcast
 from websockets.exceptions import ConnectionClosed
 
 from syncwatch.core import errors
-from syncwatch.core.bus import NatsDependency, live_subject
+from syncwatch.core.bus import MSG_ID_HEADER, NatsDependency, event_subject, live_subject
 from syncwatch.core.clock import Clock
 from syncwatch.core.logs import get_logger
 from syncwatch.core.tokens import TokenVerifier, is_guest_token
@@ -61,14 +61,6 @@ SYSTEM = "system"
 _YOUTUBE_ID = re.compile(r"[A-Za-z0-9_-]{11}")
 #: Pages of 200 a rejoining member may catch up on before being sent the latest page instead.
 CHAT_CATCHUP_PAGES = 5
-_SYSTEM_KINDS = {
-    "PLAY": "play",
-    "PAUSE": "pause",
-    "SEEK": "seek",
-    "SET_RATE": "rate",
-    "SOURCE": "source",
-    "STATE_SNAPSHOT": "source",
-}
 
 _COMMAND_FRAMES: dict[str, tuple[str, Action]] = {
     "sync:play": ("PLAY", "play"),
@@ -80,6 +72,24 @@ _COMMAND_FRAMES: dict[str, tuple[str, Action]] = {
 _report_encoder = msgspec.json.Encoder()
 _health_decoder = msgspec.json.Decoder(v1.ParticipantHealth)
 _command_decoder = msgspec.json.Decoder(v1.SyncCommand)
+_fact_encoder = msgspec.json.Encoder()
+
+
+class CommandApplied(msgspec.Struct, kw_only=True, rename="camel", frozen=True, omit_defaults=True):
+    """``syncwatch.evt.sync.<roomId>.command_applied`` on ``SYNC_EVENTS``: a member's playback
+    command as ordered (system commands, such as a pause for a buffering member, are not
+    published). ``Nats-Msg-Id`` is the command id."""
+
+    id: str
+    type: str
+    room_id: str
+    sequence_number: int
+    member_id: str
+    name: str
+    target_media_time: float | None = None
+    rate: float | None = None
+    source_type: str | None = None
+    at_server_time: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -195,7 +205,10 @@ class LocalRoom:
 
     async def open(self) -> None:
         """Subscribe first, then read where the room is, so nothing falls between the two."""
-        nc = self.gw.nats.nc
+        try:
+            nc = self.gw.nats.nc
+        except RuntimeError:  # just started, NATS not connected yet: readiness says so too
+            raise errors.Unavailable("the live feed is not connected yet; try again") from None
         self._subs = [
             # ``….sync.<server id>``: the publisher's id, so a replica skips its own commands
             # (it delivered them when it committed them) without decoding them.
@@ -427,7 +440,6 @@ class Gateway:
         self._room_locks: dict[str, asyncio.Lock] = {}
         self._tasks: list[asyncio.Task[None]] = []
         self._subs: list[Subscription] = []
-        self._background: set[asyncio.Task[None]] = set()
         self.shutting_down = False
 
     def server_now(self) -> float:
@@ -537,7 +549,10 @@ class Gateway:
                     continue  # read on until the client's close arrives; refuse the rest
                 if not bucket.take(now):
                     metrics.FRAMES_REFUSED.labels("rate").inc()
-                    conn.error(errors.RateLimited("too many frames; slow down", retry_after=1))
+                    conn.error(
+                        errors.RateLimited("too many frames; slow down", retry_after=1),
+                        v1.request_id_of(raw),
+                    )
                     if bucket.tokens < -self.policy.frame_burst:
                         # Closing while reading on: the client's closing frame sits behind the
                         # frames it already sent, and only reading reaches it.
@@ -656,6 +671,11 @@ class Gateway:
                 await self._handlers[kind](conn, payload, request_id)
         except errors.SyncWatchError as exc:
             conn.error(exc, request_id)
+        except (ConnectionClosed, asyncio.CancelledError):
+            raise
+        except Exception:  # a dependency failing mid-request (Redis, NATS): answered, not a crash
+            log.exception("frame failed", kind=kind)
+            conn.error(errors.Unavailable("something we depend on failed; try again"), request_id)
 
     async def _on_join(self, conn: Connection, payload: v1.Payload, rid: RequestId) -> None:
         assert isinstance(payload, v1.RoomJoin)
@@ -747,7 +767,11 @@ class Gateway:
             local = self.rooms_here.get(room.id)
             if local is None:
                 local = LocalRoom(self, room)
-                await local.open()
+                try:
+                    await local.open()
+                except BaseException:
+                    await local.close()  # what it subscribed so far
+                    raise
                 self.rooms_here[room.id] = local
                 metrics.ROOMS.set(len(self.rooms_here))
             return local
@@ -892,7 +916,10 @@ class Gateway:
             room.buffer_wait = False
         done = await self.issue(room, intent, payload.expected_sequence, started)
         if done.command is not None:
-            self._spawn(self._say_in_chat(room, member, done.command), "chat-system-message")
+            try:
+                await self._tell_playback_change(room, member, done.command)
+            except Exception:  # noqa: BLE001 - NATS away: the command stands; the chat line is lost
+                log.warning("playback event not published", room=room.id)
         conn.send(
             "ack",
             v1.Ack(
@@ -934,28 +961,31 @@ class Gateway:
                 room.feed.offer(done.command)  # our members have it now, in order
         return done
 
-    def _spawn(self, coro: Awaitable[None], name: str) -> None:
-        task: asyncio.Task[None] = asyncio.ensure_future(coro)
-        task.set_name(name)
-        self._background.add(task)
-        task.add_done_callback(self._background.discard)
-
-    async def _say_in_chat(
+    async def _tell_playback_change(
         self, room: LocalRoom, member: MemberInfo, command: v1.SyncCommand
     ) -> None:
-        """Play, pause, seek, rate and source changes appear in the chat (spec §4.4.1), once per
-        command (the command id is the chat's dedup key)."""
-        kind, data = _SYSTEM_KINDS[command.type], {}
-        if command.type == "SEEK" and command.target_media_time is not None:
-            data["position"] = f"{command.target_media_time / 1000:.2f}"
-        elif command.type == "SET_RATE" and command.rate is not None:
-            data["rate"] = f"{command.rate:g}"
-        elif command.type == "SOURCE":
-            data["sourceType"] = command.source_type or ""
-        try:
-            await self.chat.post_system(room.id, kind, member.name, data, command.id)
-        except errors.SyncWatchError as exc:
-            log.warning("chat system message failed", room=room.id, code=exc.code)
+        """Play, pause, seek, rate and source changes appear in the chat (spec §4.4.1): the
+        command goes on ``SYNC_EVENTS``, which the chat service consumes (the command id is its
+        dedup key). A core publish to the stream's subject (the server stores it; no ack is
+        awaited): the command itself is in Redis, and a system message missed while NATS is away
+        costs no playback."""
+        fact = CommandApplied(
+            id=command.id,
+            type=command.type,
+            room_id=room.id,
+            sequence_number=command.sequence_number,
+            member_id=member.id,
+            name=member.name,
+            target_media_time=command.target_media_time,
+            rate=command.rate,
+            source_type=command.source_type,
+            at_server_time=command.at_server_time,
+        )
+        await self.nats.nc.publish(
+            event_subject("sync", room.id, "command_applied"),
+            _fact_encoder.encode(fact),
+            headers={MSG_ID_HEADER: command.id},
+        )
 
     async def _catchup(self, conn: Connection, after: int) -> None:
         room, _ = self._in_room(conn)

@@ -106,7 +106,9 @@ def build(
         shared = SharedSettings()
     redis = RedisDependency(settings.redis_url, [RedisDb.LIVE, RedisDb.SESSIONS])
     nats = NatsDependency(
-        settings.nats_url, client_name="syncwatch-sync-gateway", streams=[Stream.ROOM_EVENTS]
+        settings.nats_url,
+        client_name="syncwatch-sync-gateway",
+        streams=[Stream.ROOM_EVENTS, Stream.SYNC_EVENTS],
     )
     keys = key_source or GrpcKeySource(settings.auth_grpc_addr, clock)
     policy = policy or Policy(

@@ -61,6 +61,33 @@ ROOM_EVENT_KINDS: Mapping[str, SystemKind] = {
     "participant.banned": SystemKind.BANNED,
 }
 
+#: Playback commands (``SYNC_EVENTS``, published by the sync gateway) that become system messages.
+SYNC_COMMAND_KINDS: Mapping[str, SystemKind] = {
+    "PLAY": SystemKind.PLAY,
+    "PAUSE": SystemKind.PAUSE,
+    "SEEK": SystemKind.SEEK,
+    "SET_RATE": SystemKind.RATE,
+    "SOURCE": SystemKind.SOURCE,
+}
+
+
+def playback_details(
+    kind: SystemKind,
+    *,
+    target_media_time: float | None,
+    rate: float | None,
+    source_type: str | None,
+) -> dict[str, str]:
+    """What a playback system message says besides who: a seek's position in seconds, a rate
+    change's rate, a new source's type."""
+    if kind is SystemKind.SEEK and target_media_time is not None:
+        return {"position": f"{target_media_time / 1000:.2f}"}
+    if kind is SystemKind.RATE and rate is not None:
+        return {"rate": f"{rate:g}"}
+    if kind is SystemKind.SOURCE:
+        return {"sourceType": source_type or ""}
+    return {}
+
 
 def _invalid(field: str, message: str) -> errors.InvalidRequest:
     return errors.InvalidRequest(f"{field}: {message}")

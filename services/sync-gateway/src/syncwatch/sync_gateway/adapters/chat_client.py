@@ -67,16 +67,6 @@ class ChatClient:
         )
         return message_of(answer.message), answer.replayed
 
-    async def post_system(
-        self, room_id: str, kind: str, actor_name: str, data: dict[str, str], dedup_key: str
-    ) -> None:
-        await self.stub.PostSystemMessage(
-            chat_pb2.PostSystemMessageRequest(
-                room_id=room_id, kind=kind, actor_name=actor_name, data=data, dedup_key=dedup_key
-            ),
-            timeout=CALL_TIMEOUT_S,
-        )
-
     async def page(
         self,
         room_id: str,

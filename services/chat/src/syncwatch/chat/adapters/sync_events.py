@@ -1,0 +1,100 @@
+"""Playback commands become system messages: the durable consumer ``chat-sync-system-messages``.
+
+It reads ``syncwatch.evt.sync.*.command_applied`` on ``SYNC_EVENTS`` (published by the sync gateway
+once per member command it orders: ``id, type, roomId, sequenceNumber, memberId, name`` and, by
+type, ``targetMediaTime`` (ms), ``rate``, ``sourceType``) and stores a ``play``, ``pause``, ``seek``
+(with ``position`` in seconds), ``rate`` or ``source`` message. The command id is the dedup key,
+so a redelivered event stores one message. Undecodable or refused events are parked; a failure
+(PostgreSQL away) is retried with backoff before parking.
+"""
+
+from __future__ import annotations
+
+import msgspec
+
+from syncwatch.chat.domain.messages import MAX_NAME_CHARS, SYNC_COMMAND_KINDS, playback_details
+from syncwatch.chat.messages import ChatService
+from syncwatch.core import errors
+from syncwatch.core.bus import Consumer, Event, EventBus, PoisonMessage, Stream
+from syncwatch.core.deps import Dependency
+from syncwatch.core.postgres import PostgresDependency
+
+SUBJECT = "syncwatch.evt.sync.*.command_applied"
+
+
+class CommandFact(msgspec.Struct, kw_only=True, rename="camel", frozen=True):
+    """The part of a ``command_applied`` event that chat reads; other fields are ignored."""
+
+    id: str
+    type: str
+    room_id: str
+    name: str = ""
+    target_media_time: float | None = None
+    rate: float | None = None
+    source_type: str | None = None
+
+
+def dedup_key(fact: CommandFact) -> str:
+    """The system message's idempotency key: the playback command's own id."""
+    return fact.id
+
+
+class SyncEventsConsumer(Dependency):
+    """Turns playback commands into system messages, once each."""
+
+    name = "sync_events"
+    DURABLE = "chat-sync-system-messages"
+
+    def __init__(self, bus: EventBus, chat: ChatService, postgres: PostgresDependency) -> None:
+        self._bus = bus
+        self._chat = chat
+        self._postgres = postgres
+        self._consumer: Consumer | None = None
+
+    async def connect(self) -> None:
+        """Start consuming once the database pool exists (raises, and is retried, until then)."""
+        _ = self._postgres.pool
+        self._consumer = await self._bus.consume(
+            stream=Stream.SYNC_EVENTS,
+            durable=self.DURABLE,
+            subject=SUBJECT,
+            handler=self.handle,
+            max_deliver=120,
+            batch=64,
+        )
+
+    async def handle(self, event: Event) -> None:
+        """Store the system message a command stands for (idempotent); ignore other types."""
+        try:
+            fact = event.json(CommandFact)
+        except (msgspec.ValidationError, msgspec.DecodeError) as exc:
+            raise PoisonMessage(f"not a playback command event: {exc}") from exc
+        kind = SYNC_COMMAND_KINDS.get(fact.type)
+        if kind is None:
+            return
+        try:
+            await self._chat.post_system(
+                room_id=fact.room_id,
+                kind=kind.value,
+                actor_name=fact.name.strip()[:MAX_NAME_CHARS],
+                data=playback_details(
+                    kind,
+                    target_media_time=fact.target_media_time,
+                    rate=fact.rate,
+                    source_type=fact.source_type,
+                ),
+                dedup_key=dedup_key(fact),
+            )
+        except errors.InvalidRequest as exc:
+            raise PoisonMessage(f"refused: {exc.message}") from exc
+
+    async def check(self) -> None:
+        """The consumer loop is running."""
+        task = self._consumer.task if self._consumer else None
+        if task is None or task.done():
+            raise RuntimeError("the playback events consumer is not running")
+
+    async def close(self) -> None:
+        """Stop after the message in hand."""
+        if self._consumer is not None:
+            await self._consumer.stop()
