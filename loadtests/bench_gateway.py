@@ -12,7 +12,11 @@ connects every member, and then has every owner issue ``sync:seek`` commands one
 - deliveries per CPU-second of the server process (``sync:command`` frames received by members,
   divided by the user+system CPU the server used during the load phase);
 - fan-out latency p50/p99 (owner's send to each member's receipt, one clock);
-- memory per connection (server RSS growth while the sockets open, divided by their count).
+- memory per connection (server RSS growth while the sockets open, divided by their count),
+  after a warm-up of ``WARM_UP_ROOMS`` rooms that connect and play first (not counted): one-time
+  costs (first gRPC calls, imports, caches) are not per connection;
+- frames of any kind members received per CPU-second (the gateway also sends acks, the chat's
+  system message for each command, participant lists; the bare server only the broadcast).
 
 Everything runs on loopback; client counts and durations are bounded by the arguments.
 """
@@ -44,6 +48,8 @@ from syncwatch.devstack.ports import free_port
 from syncwatch.devstack.stack import DevStack, StackConfig
 
 PROTOCOL = "1.0.0"
+#: Rooms connected and driven before anything is measured (both servers).
+WARM_UP_ROOMS = 2
 
 
 @dataclass
@@ -51,6 +57,7 @@ class Figures:
     name: str
     connections: int
     deliveries: int
+    frames: int
     cpu_s: float
     latencies_ms: list[float] = field(default_factory=list)
     rss_per_conn_kib: float = 0.0
@@ -61,9 +68,11 @@ class Figures:
         p50 = statistics.median(lat)
         p99 = lat[min(len(lat) - 1, int(len(lat) * 0.99))]
         rate = self.deliveries / self.cpu_s if self.cpu_s else float("nan")
+        frames = self.frames / self.cpu_s if self.cpu_s else float("nan")
         return (
             f"{self.name:<22} {self.connections:>6} sockets  {self.deliveries:>8} deliveries  "
-            f"{rate:>9.0f} deliveries/CPU-s  fan-out p50 {p50:6.2f} ms  p99 {p99:7.2f} ms  "
+            f"{rate:>9.0f} deliveries/CPU-s  ({frames:>6.0f} frames/CPU-s)  "
+            f"fan-out p50 {p50:6.2f} ms  p99 {p99:7.2f} ms  "
             f"{self.rss_per_conn_kib:6.1f} KiB/conn  ({self.cpu_s:.2f} CPU-s, {self.wall_s:.1f} s)"
         )
 
@@ -165,18 +174,25 @@ async def connect_member(url: str, token: str, code: str) -> ClientConnection:
 
 async def run_load(
     rooms: list[list[ClientConnection]], commands: int, make_frame: Any, is_delivery: Any
-) -> tuple[int, list[float]]:
+) -> tuple[int, int, list[float]]:
     """Every room's first socket sends ``commands`` frames one after another, waiting for its
-    own copy; every member counts what it receives."""
+    own copy; every member counts what it receives: ``(deliveries, frames, latencies)``."""
     sent: dict[str, float] = {}
     latencies: list[float] = []
     deliveries = 0
+    frames = 0
     done = asyncio.Event()
 
     async def reader(ws: ClientConnection, own: asyncio.Queue[str] | None) -> None:
-        nonlocal deliveries
+        nonlocal deliveries, frames
         try:
             async for raw in ws:
+                frames += 1
+                if own is not None and b'"room:error"' in (
+                    raw if isinstance(raw, bytes) else raw.encode()
+                ):
+                    own.put_nowait(f"!{raw!s}")  # the owner stops the run: it would wait forever
+                    return
                 marker = is_delivery(raw)
                 if marker is None:
                     continue
@@ -194,8 +210,9 @@ async def run_load(
             marker = f"{id(members)}-{i}"
             sent[marker] = time.perf_counter()
             await members[0].send(make_frame(marker, i))
-            while await inbox.get() != marker:
-                pass
+            while (got := await inbox.get()) != marker:
+                if got.startswith("!"):
+                    raise RuntimeError(f"the server refused a command: {got[1:]}")
 
     readers = []
     owners = []
@@ -211,7 +228,7 @@ async def run_load(
     done.set()
     for r in readers:
         r.cancel()
-    return deliveries, latencies
+    return deliveries, frames, latencies
 
 
 def cpu(proc: psutil.Process) -> float:
@@ -235,20 +252,13 @@ async def bench_gateway(args: argparse.Namespace) -> Figures:
         assert gw.pid is not None
         proc = psutil.Process(gw.pid)
         signer = Signer(home / "auth" / "keys")
-        made = await make_rooms(room.http_url, signer, args.rooms)
+        made = await make_rooms(room.http_url, signer, args.rooms + WARM_UP_ROOMS)
         url = f"ws://127.0.0.1:{gw.ws_port}/ws"
-        rss0 = proc.memory_info().rss
-        sockets: list[list[ClientConnection]] = []
         sem = asyncio.Semaphore(64)
 
         async def members_of(code: str, tokens: list[str]) -> list[ClientConnection]:
             async with sem:
                 return [await connect_member(url, t, code) for t in tokens]
-
-        sockets = list(await asyncio.gather(*(members_of(c, t) for c, t in made)))
-        await asyncio.sleep(1.0)
-        rss1 = proc.memory_info().rss
-        n = sum(len(m) for m in sockets)
 
         def frame(marker: str, i: int) -> str:
             return json.dumps(
@@ -264,18 +274,28 @@ async def bench_gateway(args: argparse.Namespace) -> Figures:
                 return None
             return json.loads(raw)["data"].get("idempotencyKey")
 
+        warm = [await members_of(c, t) for c, t in made[:WARM_UP_ROOMS]]
+        await run_load(warm, 5, frame, delivery)
+        await asyncio.sleep(1.0)
+        rss0 = proc.memory_info().rss
+        sockets = list(await asyncio.gather(*(members_of(c, t) for c, t in made[WARM_UP_ROOMS:])))
+        await asyncio.sleep(1.0)
+        rss1 = proc.memory_info().rss
+        n = sum(len(m) for m in sockets)
+
         c0, w0 = cpu(proc), time.perf_counter()
-        deliveries, latencies = await run_load(sockets, args.commands, frame, delivery)
+        deliveries, frames, latencies = await run_load(sockets, args.commands, frame, delivery)
         figures = Figures(
             "sync-gateway",
             n,
             deliveries,
+            frames,
             cpu(proc) - c0,
             latencies,
             (rss1 - rss0) / 1024 / n,
             time.perf_counter() - w0,
         )
-        for members in sockets:
+        for members in sockets + warm:
             for ws in members:
                 await ws.close()
     return figures
@@ -316,7 +336,6 @@ async def bench_bare(args: argparse.Namespace) -> Figures:
         await server.stdout.readline()
         proc = psutil.Process(server.pid)
         url = f"ws://127.0.0.1:{port}/"
-        rss0 = proc.memory_info().rss
 
         async def member(room: int) -> ClientConnection:
             ws = await connect(url, open_timeout=30, compression=None)
@@ -330,11 +349,6 @@ async def bench_bare(args: argparse.Namespace) -> Figures:
             async with sem:
                 return [await member(room) for _ in range(5)]
 
-        sockets = list(await asyncio.gather(*(room_members(r) for r in range(args.rooms))))
-        await asyncio.sleep(1.0)
-        rss1 = proc.memory_info().rss
-        n = sum(len(m) for m in sockets)
-
         def frame(marker: str, i: int) -> str:
             return json.dumps(
                 {"type": "sync:command", "data": {"marker": marker, "targetMediaTime": 1000 + i}}
@@ -343,18 +357,28 @@ async def bench_bare(args: argparse.Namespace) -> Figures:
         def delivery(raw: str | bytes) -> str | None:
             return json.loads(raw)["data"]["marker"]
 
+        warm = [await room_members(-1 - r) for r in range(WARM_UP_ROOMS)]
+        await run_load(warm, 5, frame, delivery)
+        await asyncio.sleep(1.0)
+        rss0 = proc.memory_info().rss
+        sockets = list(await asyncio.gather(*(room_members(r) for r in range(args.rooms))))
+        await asyncio.sleep(1.0)
+        rss1 = proc.memory_info().rss
+        n = sum(len(m) for m in sockets)
+
         c0, w0 = cpu(proc), time.perf_counter()
-        deliveries, latencies = await run_load(sockets, args.commands, frame, delivery)
+        deliveries, frames, latencies = await run_load(sockets, args.commands, frame, delivery)
         figures = Figures(
             "bare websockets",
             n,
             deliveries,
+            frames,
             cpu(proc) - c0,
             latencies,
             (rss1 - rss0) / 1024 / n,
             time.perf_counter() - w0,
         )
-        for members in sockets:
+        for members in sockets + warm:
             for ws in members:
                 await ws.close()
         return figures
