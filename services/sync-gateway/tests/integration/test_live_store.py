@@ -126,3 +126,39 @@ async def test_catch_up_reaches_back_as_far_as_the_log(replicas) -> None:
     assert [c.sequence_number for c in recent] == list(range(total - 4, total + 1))
     assert await replicas[0].commands_after(room_id, total) == []
     assert await replicas[0].commands_after(room_id, 3) is None  # trimmed: snapshot instead
+
+
+async def test_commits_of_many_rooms_share_round_trips_and_survive_a_script_flush(
+    replicas, monkeypatch
+) -> None:
+    """Commits made in one loop turn go to Redis as one pipeline; each is still atomic and
+    answered on its own. A server that lost its scripts gets the script loaded again."""
+    store = replicas[0]
+    rooms = [room() for _ in range(30)]
+    batches: list[int] = []
+    execute = aioredis.client.Pipeline.execute
+
+    async def counting(self, raise_on_error=True):  # type: ignore[no-untyped-def]
+        batches.append(len(self.command_stack))
+        return await execute(self, raise_on_error=raise_on_error)
+
+    monkeypatch.setattr(aioredis.client.Pipeline, "execute", counting)
+
+    async def one(room_id: str, to: float):
+        return await store.commit(
+            room_id,
+            lambda state, seq: apply(state, seek(to), 1000.0, seq),
+            expected_sequence=None,
+            idempotency_key=None,
+        )
+
+    first = await asyncio.gather(*(one(r, 1.0) for r in rooms))
+    assert [c.answer.sequence_number for c in first] == [1] * len(rooms)
+    assert sum(batches) == len(rooms)
+    assert len(batches) < len(rooms)  # shared round trips, not one each
+    await store.r.script_flush()
+    second = await asyncio.gather(*(one(r, 2.0) for r in rooms))
+    assert [c.answer.sequence_number for c in second] == [2] * len(rooms)
+    for r in rooms:
+        state = await store.state(r)
+        assert (state.sequence_number, state.anchor_media_time) == (2, 2.0)
