@@ -154,3 +154,31 @@ async def test_acked_message_is_not_redelivered(bus) -> None:
     await asyncio.sleep(2.0)  # longer than ack_wait: an unacked message would come back
     await consumer.stop()
     assert len(seen) == 1
+
+
+async def test_a_stopped_consumer_lets_the_connection_drain_at_once(infra) -> None:
+    """nats-py's fetch takes leftovers (late status replies) off the pull subscription's queue
+    without marking them done, so draining a connection that still holds the subscription waits
+    for ever (here: its 5 s, then a plain close)."""
+    dep = NatsDependency(infra.nats_url, client_name="test", streams=[Stream.ROOM_EVENTS])
+    await dep.connect()
+    await dep.setup()
+    event_bus = EventBus(dep)
+    room = uuid.uuid4().hex
+    seen: list[int] = []
+
+    async def handler(event) -> None:
+        seen.append(event.stream_sequence)
+
+    subject = event_subject("room", room, "created")
+    consumer = await event_bus.consume(
+        stream=Stream.ROOM_EVENTS, durable=f"d-{room[:8]}", subject=subject, handler=handler
+    )
+    await event_bus.publish(subject, b"{}", msg_id=room)
+    await _wait(lambda: len(seen) == 1)
+    await asyncio.sleep(2.5)  # a few more fetches, past their 1 s timeouts
+    await consumer.stop()
+    started = asyncio.get_running_loop().time()
+    await dep.close()
+    assert asyncio.get_running_loop().time() - started < 2.0
+    assert dep.nc.is_closed

@@ -157,6 +157,7 @@ class Consumer:
     processed: int = 0
     parked: int = 0
     _stopping: asyncio.Event = field(default_factory=asyncio.Event)
+    _sub: JetStreamContext.PullSubscription | None = None
 
     async def stop(self) -> None:
         """Finish the message in hand, then stop fetching."""
@@ -165,6 +166,13 @@ class Consumer:
             self.task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self.task
+        if self._sub is not None:
+            # nats-py's fetch takes leftovers off the subscription's queue without marking them
+            # done, so a connection still holding it never drains (close() waited its whole 5 s,
+            # then closed without draining). The durable consumer itself stays on the server.
+            sub, self._sub = self._sub, None
+            with contextlib.suppress(Exception):
+                await sub.unsubscribe()
 
 
 class NatsDependency(Dependency):
@@ -305,7 +313,7 @@ class EventBus:
         sub = await self._dep.js.pull_subscribe(
             subject, durable=durable, stream=str(stream), config=config
         )
-        consumer = Consumer(stream=str(stream), durable=durable)
+        consumer = Consumer(stream=str(stream), durable=durable, _sub=sub)
 
         async def loop() -> None:
             while not consumer._stopping.is_set():
