@@ -29,7 +29,7 @@ from websockets.asyncio.client import connect
 from syncwatch.core.clock import SystemClock
 from syncwatch.devstack.ports import free_port
 from syncwatch.devstack.stack import DevStack, StackConfig, wait_ready
-from syncwatch.testing.clients import client_from
+from syncwatch.testing.rooms import create_room, join_room
 from syncwatch.testing.tokens import TestUser, TokenSigner
 from syncwatch.testing.ws import Frames
 
@@ -196,17 +196,8 @@ async def test_chat_history_survives_a_restart_of_the_whole_stack() -> None:
         assert key_files, f"auth made no signing key in {keys}"
         signer = TokenSigner.from_key_dir(SystemClock(), keys)
         owner, friend = TestUser.new(), TestUser.new()
-        async with client_from(stack.config.origin) as c:
-            made = await c.post(
-                "/api/rooms",
-                json={"maxParticipants": 5, "playbackControl": "owner_only"},
-                headers=signer.auth(owner),
-            )
-            assert made.status_code == 201, made.text
-            code = made.json()["room"]["code"]
-        async with client_from(stack.config.origin) as c:
-            joined = await c.post(f"/api/rooms/{code}/join", json={}, headers=signer.auth(friend))
-            assert joined.status_code in (200, 201), joined.text
+        code = await create_room(stack.config.origin, signer, owner)
+        await join_room(stack.config.origin, code, signer=signer, user=friend)
         member_token = signer.token(friend)  # used again after the restart
         owner_ws = await _member(stack, signer.token(owner), code)
         member_ws = await _member(stack, member_token, code)

@@ -33,7 +33,7 @@ from syncwatch.core.clock import SystemClock
 from syncwatch.devstack.infra import EmbeddedNats
 from syncwatch.devstack.ports import free_port
 from syncwatch.devstack.stack import DevStack, StackConfig, wait_ready
-from syncwatch.testing.clients import client_from
+from syncwatch.testing.rooms import create_room, join_room
 from syncwatch.testing.tokens import TestUser, TokenSigner
 from syncwatch.testing.ws import Frames
 
@@ -320,20 +320,11 @@ async def _room_with_members(
 ) -> tuple[str, list[tuple[str, TestUser]]]:
     room_url = stack.instances["room"].http_url
     owner = TestUser.new()
-    async with client_from(room_url) as c:
-        made = await c.post(
-            "/api/rooms",
-            json={"maxParticipants": 5, "playbackControl": "owner_only"},
-            headers=signer.auth(owner),
-        )
-        assert made.status_code == 201, made.text
-        code: str = made.json()["room"]["code"]
+    code = await create_room(room_url, signer, owner)
     people = [("owner", owner)]
     for i in range(1, SENDERS):
         user = TestUser.new()
-        async with client_from(room_url) as c:
-            joined = await c.post(f"/api/rooms/{code}/join", json={}, headers=signer.auth(user))
-            assert joined.status_code in (200, 201), joined.text
+        await join_room(room_url, code, signer=signer, user=user)
         people.append((f"member{i}", user))
     return code, people
 

@@ -15,7 +15,7 @@ from websockets.asyncio.client import connect
 from syncwatch.core.clock import SystemClock
 from syncwatch.devstack.ports import free_port
 from syncwatch.devstack.stack import DevStack, StackConfig, wait_ready
-from syncwatch.testing.clients import client_from
+from syncwatch.testing.rooms import create_room, join_room
 from syncwatch.testing.tokens import TestUser, TokenSigner
 from syncwatch.testing.ws import Frames
 
@@ -87,19 +87,11 @@ async def test_a_replica_killed_mid_playback_members_resume_in_order(infra) -> N
         signer = TokenSigner.from_key_dir(SystemClock(), home / "auth" / "keys")
         room_url = stack.instances["room"].http_url
         owner = TestUser.new()
-        async with client_from(room_url) as c:
-            made = await c.post(
-                "/api/rooms",
-                json={"maxParticipants": 5, "playbackControl": "owner_only"},
-                headers=signer.auth(owner),
-            )
-            assert made.status_code == 201, made.text
-            code = made.json()["room"]["code"]
-        guests = []
-        for name in ("Ada", "Bo"):
-            async with client_from(room_url) as c:
-                joined = await c.post(f"/api/rooms/{code}/join", json={"guestName": name})
-                guests.append(joined.json()["guestToken"])
+        code = await create_room(room_url, signer, owner)
+        guests = [
+            (await join_room(room_url, code, guest_name=name))["guestToken"]
+            for name in ("Ada", "Bo")
+        ]
 
         def ws_url(instance: str) -> str:
             return f"ws://127.0.0.1:{stack.instances[instance].ws_port}/ws"
