@@ -312,3 +312,32 @@ async def test_openapi_lists_every_endpoint_with_its_errors(auth) -> None:
         assert statuses <= set(responses), (path, set(responses))
         for status in statuses - {"200", "201", "204"}:
             assert "application/problem+json" in responses[status]["content"], (path, status)
+
+
+async def test_openapi_says_which_endpoints_need_an_access_token(auth) -> None:
+    async with auth.client() as client:
+        schema = (await client.get("/api/auth/openapi/openapi.json")).json()
+    scheme = schema["components"]["securitySchemes"]["bearerAuth"]
+    assert (scheme["type"], scheme["scheme"], scheme["bearerFormat"]) == ("http", "bearer", "JWT")
+    assert "/api/auth/login" in scheme["description"]
+    paths = schema["paths"]
+    required = [{"bearerAuth": []}]
+    assert paths["/api/auth/me"]["get"]["security"] == required
+    assert paths["/api/auth/password"]["post"]["security"] == required
+    assert paths["/api/friends"]["get"]["security"] == required
+    assert paths["/api/friends/request"]["post"]["security"] == required
+    # Logout reads a Bearer token when there is no refresh token; it never needs one.
+    assert paths["/api/auth/logout"]["post"]["security"] == [{}, {"bearerAuth": []}]
+    for path in ("register", "login", "refresh"):
+        assert "security" not in paths[f"/api/auth/{path}"]["post"], path
+    assert "security" not in paths["/api/auth/.well-known/jwks.json"]["get"]
+    for path, item in paths.items():
+        for method, operation in item.items():
+            security = operation.get("security") or []
+            assert {name for r in security for name in r} <= set(
+                schema["components"]["securitySchemes"]
+            ), (method, path)
+            # What answers 401 auth_required says it needs the token, and the reverse.
+            unauthenticated = operation["responses"].get("401", {}).get("description", "")
+            needs_token = bool(security) and {} not in security
+            assert ("`auth_required`" in unauthenticated) == needs_token, (method, path)

@@ -305,3 +305,38 @@ async def test_openapi_lists_the_codes_each_endpoint_answers(room_service) -> No
     assert "401" in paths["/api/rooms/invites"]["get"]["responses"]
     invite = resp.json()["components"]["schemas"]["Invite"]
     assert set(invite["properties"]) == {"id", "room", "from", "createdAt"}
+
+
+async def test_openapi_says_which_endpoints_need_which_token(room_service) -> None:
+    async with room_service.client() as c:
+        schema = (await c.get("/api/rooms/openapi/openapi.json")).json()
+    schemes = schema["components"]["securitySchemes"]
+    assert schemes["bearerAuth"]["scheme"] == "bearer"
+    assert schemes["bearerAuth"]["bearerFormat"] == "JWT"
+    assert schemes["guestToken"]["scheme"] == "bearer"
+    paths = schema["paths"]
+
+    def security(method: str, path: str) -> object:
+        return paths[path][method].get("security")
+
+    user = [{"bearerAuth": []}]
+    assert security("post", "/api/rooms") == user
+    assert security("get", "/api/rooms") == user
+    assert security("delete", "/api/rooms/{code}") == user
+    assert security("patch", "/api/rooms/{code}") == user
+    assert security("get", "/api/rooms/invites") == user
+    # Public facts need no token; joining works without one (as a guest), or with either token.
+    assert security("get", "/api/rooms/{code}") is None
+    assert security("post", "/api/rooms/{code}/join") == [
+        {},
+        {"bearerAuth": []},
+        {"guestToken": []},
+    ]
+    member = [{"bearerAuth": []}, {"guestToken": []}]
+    assert security("get", "/api/rooms/{code}/members") == member
+    assert security("post", "/api/rooms/{code}/leave") == member
+    assert security("post", "/api/rooms/{code}/guest-token") == [{"guestToken": []}]
+    for path, item in paths.items():
+        for method, operation in item.items():
+            named = {name for r in operation.get("security") or [] for name in r}
+            assert named <= set(schemes), (method, path)

@@ -323,3 +323,6 @@ async def test_openapi_describes_the_endpoint(transcoder) -> None:
     operation = resp.json()["paths"]["/api/videos/validate-source"]["post"]
     assert set(operation["responses"]) >= {"200", "400", "413", "429"}
     assert "rate_limited" in operation["responses"]["429"]["description"]
+    # The link check needs no token; the access-token scheme is declared all the same.
+    assert "security" not in operation
+    assert "bearerAuth" in resp.json()["components"]["securitySchemes"]

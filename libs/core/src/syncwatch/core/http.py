@@ -18,6 +18,7 @@ from litestar.types import ASGIApp, ControllerRouterHandler, Message, Receive, S
 from syncwatch.core import errors
 from syncwatch.core.deps import DependencySupervisor
 from syncwatch.core.logs import get_logger
+from syncwatch.core.openapi import SecurityPlugin, openapi_components
 
 log = get_logger(__name__)
 
@@ -134,7 +135,11 @@ def create_http_app(
     openapi_path: str | None = None,
     debug: bool = False,
 ) -> Litestar:
-    """A Litestar app with the service's routes plus ``/health/live``, ``/health/ready``, ``/metrics``."""
+    """A Litestar app with the service's routes plus ``/health/live``, ``/health/ready``, ``/metrics``.
+
+    With ``openapi_path``, the OpenAPI document declares the ``bearerAuth`` scheme (the access token)
+    and every operation whose handler uses ``current_user`` (any ``SecuredProvide``) requires it.
+    """
 
     @get("/health/live", media_type=MediaType.JSON, include_in_schema=False, sync_to_thread=False)
     def live() -> dict[str, str]:
@@ -162,10 +167,14 @@ def create_http_app(
 
     from litestar.plugins.opentelemetry import OpenTelemetryConfig, OpenTelemetryPlugin
 
+    components = openapi_components()
     return Litestar(
         route_handlers=[live, ready, Metrics, *route_handlers],
         middleware=[request_id_middleware, prometheus.middleware],
-        plugins=[OpenTelemetryPlugin(OpenTelemetryConfig(exclude=["^/health", "^/metrics"]))],
+        plugins=[
+            OpenTelemetryPlugin(OpenTelemetryConfig(exclude=["^/health", "^/metrics"])),
+            SecurityPlugin(components),
+        ],
         exception_handlers={
             errors.SyncWatchError: _on_syncwatch_error,
             ValidationException: _on_validation_error,
@@ -173,7 +182,10 @@ def create_http_app(
             Exception: _on_unexpected,
         },
         openapi_config=OpenAPIConfig(
-            title=f"SyncWatch {service}", version="1.0.0", path=openapi_path or "/schema"
+            title=f"SyncWatch {service}",
+            version="1.0.0",
+            path=openapi_path,
+            components=components,
         )
         if openapi_path
         else None,

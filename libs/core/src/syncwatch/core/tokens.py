@@ -16,7 +16,8 @@ Keys come from a ``KeySource``: the auth service's own key store in auth, a ``Gr
 every ``min_refresh_interval_s``) everywhere else. A dependency that cannot answer (Redis down, auth
 unreachable for an unknown key) is ``errors.Unavailable`` (503): the token may be good.
 
-Litestar handlers get the caller with ``require_user(verifier)`` as the ``current_user`` dependency.
+Litestar handlers get the caller with ``require_user(verifier)`` as the ``current_user`` dependency;
+the OpenAPI document then says those operations need the access token (``bearerAuth``).
 """
 
 from __future__ import annotations
@@ -32,13 +33,14 @@ from typing import Any, Protocol
 import grpc
 import jwt
 from litestar import Request
-from litestar.di import NamedDependency, Provide
+from litestar.di import NamedDependency
 from redis.exceptions import RedisError
 
 from syncwatch.core import errors
 from syncwatch.core.clock import Clock
 from syncwatch.core.grpc import create_channel
 from syncwatch.core.logs import get_logger
+from syncwatch.core.openapi import ACCESS_TOKEN_REQUIRED, SecuredProvide
 from syncwatch.core.redisdb import RedisDb, RedisDependency
 
 log = get_logger(__name__)
@@ -375,10 +377,11 @@ CurrentUser = NamedDependency[AccessClaims]
 
 def require_user(
     verifier: TokenVerifier, on_authenticated: OnAuthenticated | None = None
-) -> Provide:
+) -> SecuredProvide:
     """A Litestar dependency (use it as ``current_user``) that answers 401 without a valid token.
 
     ``on_authenticated`` runs after each successful check (the auth service records presence there).
+    Every operation using it lists the ``bearerAuth`` security requirement in the OpenAPI document.
     """
 
     async def current_user(request: Request[Any, Any, Any]) -> AccessClaims:
@@ -387,4 +390,4 @@ def require_user(
             await on_authenticated(claims)
         return claims
 
-    return Provide(current_user)
+    return SecuredProvide(current_user, security=ACCESS_TOKEN_REQUIRED)

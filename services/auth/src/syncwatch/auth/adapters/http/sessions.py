@@ -26,7 +26,7 @@ from syncwatch.auth.adapters.http.schemas import (
     User,
 )
 from syncwatch.core import errors
-from syncwatch.core.openapi import problem_responses
+from syncwatch.core.openapi import ACCESS_TOKEN_OPTIONAL, problem_responses
 from syncwatch.core.tokens import CurrentUser
 
 Accounts = NamedDependency[AccountService]
@@ -105,6 +105,8 @@ class SessionController(Controller):
         status_code=204,
         summary="End this session",
         responses=problem_responses({**_BAD_BODY, **_RATE_LIMITED}),
+        # The Bearer token is read by hand (only when there is no refresh token), never required.
+        security=ACCESS_TOKEN_OPTIONAL,
     )
     async def logout(
         self,

@@ -8,10 +8,11 @@ from typing import Any
 
 import msgspec
 from litestar import Controller, Request, Response, delete, get, patch, post, put
-from litestar.di import NamedDependency, Provide
+from litestar.di import NamedDependency
+from litestar.openapi.spec import SecurityRequirement, SecurityScheme
 from litestar.params import FromPath, JSONBody
 
-from syncwatch.core.openapi import problem_responses
+from syncwatch.core.openapi import BEARER_AUTH, SecuredProvide, problem_responses
 from syncwatch.core.tokens import CurrentUser, TokenVerifier, bearer_token
 from syncwatch.room.adapters.guest_tokens import GuestTokens, is_guest_token
 from syncwatch.room.adapters.http.schemas import (
@@ -60,9 +61,27 @@ _OWNER_ACTION: dict[int, list[str]] = {
     404: [*_GONE, "member_not_found"],
 }
 
+#: The OpenAPI security scheme of a guest token (``Authorization: Bearer <guest token>``).
+GUEST_AUTH = "guestToken"
+_GUEST_TOKEN_SCHEME = SecurityScheme(
+    type="http",
+    scheme="bearer",
+    bearer_format="JWT",
+    description=(
+        "A guest token (`guestToken` in the answer to `POST /api/rooms/{code}/join` as a guest, "
+        "renewed with `POST /api/rooms/{code}/guest-token`); it is good for that one room only."
+    ),
+)
+#: ``caller`` endpoints that answer nobody: an access token or a guest token.
+_MEMBER_SECURITY: list[SecurityRequirement] = [{BEARER_AUTH: []}, {GUEST_AUTH: []}]
 
-def caller_dependency(verifier: TokenVerifier, guest_tokens: GuestTokens) -> Provide:
-    """``caller``: a user (access token), a guest (guest token), or nobody (no Authorization)."""
+
+def caller_dependency(verifier: TokenVerifier, guest_tokens: GuestTokens) -> SecuredProvide:
+    """``caller``: a user (access token), a guest (guest token), or nobody (no Authorization).
+
+    The token is optional here, so operations using it are documented as taking either token or
+    none; handlers that need someone (members, leave, guest-token renewal) declare it themselves.
+    """
 
     async def caller(request: Request[Any, Any, Any]) -> Caller:
         header = request.headers.get("authorization")
@@ -73,7 +92,11 @@ def caller_dependency(verifier: TokenVerifier, guest_tokens: GuestTokens) -> Pro
             return Caller(guest=guest_tokens.verify(token))
         return Caller(user=await verifier.verify(token))
 
-    return Provide(caller)
+    return SecuredProvide(
+        caller,
+        security=[{}, {BEARER_AUTH: []}, {GUEST_AUTH: []}],
+        schemes={GUEST_AUTH: _GUEST_TOKEN_SCHEME},
+    )
 
 
 def ip_of(request: Request[Any, Any, Any]) -> str:
@@ -174,6 +197,7 @@ class RoomController(Controller):
         "/{code:str}/members",
         summary="The room and its members (members only)",
         responses=problem_responses(_MEMBER_ONLY),
+        security=_MEMBER_SECURITY,
     )
     async def members(
         self, request: Request[Any, Any, Any], code: FromPath[str], rooms: Rooms, caller: CallerDep
@@ -186,6 +210,7 @@ class RoomController(Controller):
         "/{code:str}/guest-token",
         status_code=200,
         summary="Renew a guest token while still a member",
+        security=[{GUEST_AUTH: []}],
         responses=problem_responses(
             {401: ["auth_required"], 403: ["kicked", "banned"], **_NOT_FOUND}
         ),
@@ -218,6 +243,7 @@ class RoomController(Controller):
         status_code=204,
         summary="Leave a room (an owner's leaving hands it on, or ends it)",
         responses=problem_responses(_MEMBER_ONLY),
+        security=_MEMBER_SECURITY,
     )
     async def leave(
         self, request: Request[Any, Any, Any], code: FromPath[str], rooms: Rooms, caller: CallerDep
