@@ -674,6 +674,8 @@ class Result:
     presented: Measure
     clock: Measure
     offset_error_ms: list[float | None]
+    #: Over every report from the steady window to the end: (median |error|, max |error|).
+    offset_error_spread_ms: list[tuple[float, float] | None]
     reported_drift_ms: list[float | None]
     presented_fps: list[float]
     notes: list[str] = field(default_factory=list)
@@ -694,16 +696,24 @@ def analyse(
     presented = [Track(v.frames, frame_gap) for v in viewers]
     clock = [Track(v.clock, 150.0) for v in viewers]
     offset_errors: list[float | None] = []
+    offset_spreads: list[tuple[float, float] | None] = []
     for v in viewers:
         estimates = [r["clockOffsetMs"] for _, r in v.reports if r.get("clockOffsetMs") is not None]
         # The engine's offset is server clock - local clock; local = true + injected, server = true.
         offset_errors.append(estimates[-1] + v.offset_ms if estimates else None)
+        during = [
+            abs(r["clockOffsetMs"] + v.offset_ms)
+            for t, r in v.reports
+            if steady[0] <= t <= end and r.get("clockOffsetMs") is not None
+        ]
+        offset_spreads.append((statistics.median(during), max(during)) if during else None)
     window_s = (steady[1] - steady[0]) / 1000
     return Result(
         name=name,
         presented=Measure.of(presented, commands, steady, seek_at, end),
         clock=Measure.of(clock, commands, steady, seek_at, end),
         offset_error_ms=offset_errors,
+        offset_error_spread_ms=offset_spreads,
         reported_drift_ms=[
             median(
                 [
@@ -845,6 +855,10 @@ class Bench:
         await seek()
         await asyncio.sleep(self.args.after_seek)
         end = now_ms()
+        # Every page samples its media clock every 20 ms: wait for samples past the end, so the
+        # window's last instants are known for every viewer (the first page used to be read at
+        # once, its last sample up to 20 ms before the end: "held" then failed on the edge).
+        await asyncio.sleep(0.1)
         for v in viewers:
             await v.collect()
         return steady, seek_at, end
@@ -1108,7 +1122,8 @@ def report(results: Sequence[Result], viewers: Sequence[Viewer]) -> None:
     print(
         "Per viewer, steady window: frames presented per second; position - the room's position "
         "(median, p95 of |.|), from presented frames and from the media clock; for the app, its "
-        "clock-offset error and the median |drift| it reported itself."
+        "clock-offset error (the last report's; median and max of |.| over every report from the "
+        "steady window on) and the median |drift| it reported itself."
     )
     for k, v in enumerate(viewers):
         print(f"  viewer {k} (one-way {v.base_ms:.0f} ms, clock {v.offset_ms / 1000:+g} s)")
@@ -1121,6 +1136,9 @@ def report(results: Sequence[Result], viewers: Sequence[Viewer]) -> None:
             )
             if r.offset_error_ms[k] is not None:
                 line += f"   clock-offset error {r.offset_error_ms[k]:+.1f} ms"
+                spread = r.offset_error_spread_ms[k]
+                if spread is not None:
+                    line += f" (|.| median {spread[0]:.1f} / max {spread[1]:.1f})"
             if r.reported_drift_ms[k] is not None:
                 line += f", reported |drift| {r.reported_drift_ms[k]:.1f} ms"
             print(line)

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 
-import { seededRandom } from '../testing/sim-world';
+import { EventLoop, seededRandom } from '../testing/sim-world';
 
-import { ClockSync, DEFAULT_CLOCK_SYNC_OPTIONS, type LocalClock } from './clock';
+import { ClockSync, DEFAULT_CLOCK_SYNC_OPTIONS, type ClockSyncOptions, type LocalClock } from './clock';
 
 /** A local clock we move by hand. */
 function manualClock(start = 1_000_000): LocalClock & { t: number } {
@@ -184,5 +184,105 @@ describe('ClockSync pings and steps', () => {
     probe(sync, 500, { up: 10, down: 10, offset: 1000 });
     expect(sync.serverNow()).toBeCloseTo(1500, 6);
     expect(sync.toLocalTime(sync.toServerTime(1234))).toBeCloseTo(1234, 9);
+  });
+});
+
+/**
+ * One leg of the browser bench's link (`loadtests/bench_sync.py`, `DelayProxy`): each chunk is held
+ * base × (1 ± 20 %, uniform), plus with 2 % chance a spike of 50–150 ms, capped at base × 1.2 +
+ * 150 ms; FIFO, so a chunk never overtakes the one before it (a spike holds back what follows).
+ */
+class BenchLeg {
+  private last = 0;
+
+  constructor(
+    private readonly loop: EventLoop,
+    private readonly random: () => number,
+    private readonly base: number,
+  ) {}
+
+  send(deliver: () => void): void {
+    let d = this.base * (1 + (this.random() * 2 - 1) * 0.2);
+    if (this.random() < 0.02) d += 50 + 100 * this.random();
+    d = Math.min(d, this.base * 1.2 + 150);
+    this.last = Math.max(this.loop.now + d, this.last);
+    this.loop.at(this.last, deliver);
+  }
+}
+
+/**
+ * The worst |offset error| from 20 s to 3 min after connecting, over a viewer on the bench's link
+ * of `base` ms one way, whose oscillator drifts by `drift`. The same socket carries other frames
+ * (reports, participants) every 0.5–2 s, FIFO with the probes; the server stamps within 0.3 ms; the
+ * page's event loop stamps `t3` a little late (exponential, 0.5 ms mean).
+ */
+async function worstOnBenchLink(seed: number, base: number, drift: number, options: Partial<ClockSyncOptions> = {}) {
+  const loop = new EventLoop();
+  const random = seededRandom(seed);
+  const local: LocalClock = { now: () => 1e12 + 37_000 + loop.now * (1 + drift) };
+  const serverNow = () => 1e12 + loop.now;
+  const sync = new ClockSync(local, options);
+  const up = new BenchLeg(loop, random, base);
+  const down = new BenchLeg(loop, random, base);
+  const ping = () => {
+    const { t0 } = sync.createPing();
+    up.send(() => {
+      const t1 = serverNow() + random() * 0.3;
+      const t2 = t1 + 0.1 + random() * 0.2;
+      down.send(() => sync.onPong({ t0, t1, t2 }, local.now() - Math.log(1 - random()) * 0.5));
+    });
+    loop.after(sync.nextPingDelay() / (1 + drift), ping);
+  };
+  const otherTraffic = () => {
+    up.send(() => {});
+    down.send(() => {});
+    loop.after(500 + random() * 1500, otherTraffic);
+  };
+  sync.startBurst();
+  loop.at(0, ping);
+  loop.at(0, otherTraffic);
+  let worst = 0;
+  for (let t = 20_000; t <= 180_000; t += 100) {
+    await loop.runUntil(t);
+    worst = Math.max(worst, Math.abs(sync.offset - (serverNow() - local.now())));
+  }
+  return { worst, jitter: sync.jitter!, interval: sync.nextPingDelay() };
+}
+
+describe('ClockSync on the browser bench\'s link model', () => {
+  it('stays within 5 ms on the worst link (250 ms one way, ±20 %, spikes, FIFO), with drift', async () => {
+    for (const seed of [1, 2, 3, 4, 5]) {
+      for (const drift of [0, 50e-6]) {
+        const { worst, jitter, interval } = await worstOnBenchLink(seed, 250, drift);
+        expect(worst).toBeLessThanOrEqual(5);
+        // The path is jittery (tens of ms per round trip): it is probed every 0.5 s.
+        expect(jitter).toBeGreaterThan(20);
+        expect(interval).toBe(DEFAULT_CLOCK_SYNC_OPTIONS.minSteadyIntervalMs);
+      }
+    }
+  }, 30_000);
+
+  it('did worse with the previous schedule (16-ping burst, 32 samples, a ping every 2 s)', async () => {
+    const previous = { burstCount: 16, windowSize: 32, minSteadyIntervalMs: 2000 };
+    const worst = [];
+    for (const seed of [1, 2, 3, 4, 5]) worst.push((await worstOnBenchLink(seed, 250, 50e-6, previous)).worst);
+    expect(Math.max(...worst)).toBeGreaterThan(5);
+  }, 30_000);
+
+  it('probes a quiet path every 2 s, and a jittery one up to every 0.5 s', () => {
+    const clock = manualClock();
+    const quiet = new ClockSync(clock);
+    const jittery = new ClockSync(clock);
+    const random = seededRandom(8);
+    for (let i = 0; i < 40; i++) {
+      probe(quiet, clock.t, { up: 5 + random(), down: 5 + random(), offset: 1000 });
+      probe(jittery, clock.t, { up: 60 * (0.8 + 0.4 * random()), down: 60 * (0.8 + 0.4 * random()), offset: 1000 });
+      clock.t += 500;
+    }
+    expect(quiet.jitter!).toBeLessThan(2);
+    expect(quiet.nextPingDelay()).toBe(2000);
+    // 60 ms ± 20 % each way: ~16 ms of jitter per round trip, a ping every ~0.6 s.
+    expect(jittery.nextPingDelay()).toBeGreaterThanOrEqual(500);
+    expect(jittery.nextPingDelay()).toBeLessThan(1000);
   });
 });

@@ -76,6 +76,43 @@ describe('SyncController: scheduled commands', () => {
     expect(Math.abs(r.error())).toBeLessThan(4);
   });
 
+  it('prepares a scheduled seek while playing: stands on the new frame before it, starts at its instant', async () => {
+    // A buffered seek (the player says so) of ~60 ms; the device's start-up latency is announced.
+    const r = rig({ seekLatencyMs: 60, playLatencyMs: 70, playLatencyJitterMs: 0, allBuffered: true, knownPlayLatencyMs: 70 });
+    r.at(0, { isPlaying: true, anchorMediaTime: 0 });
+    await r.loop.runUntil(3000);
+    const jumpAt = 5000;
+    r.at(jumpAt, { isPlaying: true, anchorMediaTime: 60_000 });
+    // Until shortly before the jump the old state plays on.
+    await r.loop.runUntil(jumpAt - 300);
+    expect(r.player.paused()).toBe(false);
+    expect(Math.abs(r.error())).toBeLessThan(3);
+    // Then the player pauses, seeks ahead of time and waits on the jump's own position.
+    await r.loop.runUntil(jumpAt - 1);
+    expect(r.player.seeks).toBe(1);
+    expect(r.corrections.at(-1)).toMatchObject({ kind: 'seek', cause: 'scheduled_seek' });
+    expect(r.player.truePosition()).toBe(60_000);
+    // It starts at the instant, on the new timeline (no seek after the jump).
+    await r.loop.runUntil(jumpAt + 150);
+    expect(Math.abs(r.error())).toBeLessThan(2);
+    expect(r.player.seeks).toBe(1);
+    expect(r.controller.bufferedSeekLatency.count).toBe(1);
+    expect(r.controller.seekLatency.count).toBe(0);
+  });
+
+  it('corrects a start that landed off within about half a second (a short first window)', async () => {
+    // The device starts 25 ms later than the prior (15 ms) says: the first start lands 25 ms behind.
+    const r = rig({ playLatencyMs: 40, playLatencyJitterMs: 0 });
+    r.timeline.applySnapshot(r.state({ anchorMediaTime: 10_000, anchorServerTime: server(0) }));
+    r.at(1000, { isPlaying: true, anchorMediaTime: 10_000 });
+    await r.loop.runUntil(1200);
+    expect(r.error()).toBeLessThan(-20);
+    await r.loop.runUntil(1700);
+    expect(Math.abs(r.error())).toBeLessThan(3);
+    expect(r.player.rate()).toBe(1);
+    expect(r.corrections.filter((c) => c.kind === 'rate')).toHaveLength(1);
+  });
+
   it('pauses at the scheduled instant, on the anchor position', async () => {
     const r = rig();
     r.at(0, { isPlaying: true, anchorMediaTime: 0 });

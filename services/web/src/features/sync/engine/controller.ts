@@ -16,7 +16,12 @@
  * **Filter: the median of a 0.5 s window** (`filterWindowMs`, at least `minWindowSamples`): robust
  * to outliers (a timer that fired late, a clock blip) and, unlike an average, without a tail. A
  * rate decision waits for a full window of fresh samples; samples are dropped after every seek,
- * start, stall and rate pulse.
+ * start, stall and rate pulse. **Right after a start** (a cued `play()`, a seek, a new room state)
+ * the first decision uses a 0.2 s window (`startWindowMs`) and a steeper, shorter pulse (up to 20 %
+ * over 200 ms): a cued start lands within ~±11 ms in headless Chromium (the audio output's start),
+ * and the error it leaves is corrected ~0.3 s after the start instead of ~0.6 s. Later decisions
+ * also need the filtered error to stand beyond the band for `persistMs` (0.5 s): a move of the clock
+ * estimate, or one odd window, does not get a pulse and its dip.
  *
  * **Small errors: one timed rate pulse, then exactly the room's rate.** When the filtered error is at
  * least `startBandMs` (6 ms, see below), the controller sets ONE rate, sized to remove it over
@@ -38,7 +43,9 @@
  * `error + cost`: with a cost of −16 ms, an error of −17 ms gets a pulse of +33 ms, an error of
  * +16 ms a pulse of almost nothing. Samples further off than `maxPulseCostMs` (40 ms) are not a
  * pulse's cost (something else moved the media) and are ignored. The prior, before any pulse, is the
- * adapter's `rateChangeLagMs` at base rate 1 (16 ms for `<video>` in Chromium) and 0 otherwise.
+ * adapter's `rateChangeLagMs` at base rate 1 (20 ms for `<video>` in Chromium: 16–25 ms measured
+ * over pulses of 40–500 ms at rates 0.75–1.25) and 0 otherwise; with such a prior the learned cost
+ * stays within half of it either way (one window's median also carries the clock estimate's moves).
  *
  * The dead band is sized to that cost, not to the measurement noise (which is ~0.1 ms): a pulse
  * makes the media dip by ~16 ms for a few hundred ms before it gains, so correcting a 4 ms error
@@ -61,25 +68,36 @@
  *
  * - `cue` (default for continuous players): pause, seek to where the room will be after the
  *   estimated seek time plus a margin (`mean + 2·deviation + 30 ms`, Jacobson/Karels style, so the
- *   seek almost always finishes in time), wait for `seeked`, read where the media actually landed,
- *   and start `play()` at the local instant the room reaches that position (minus the measured
- *   start-up latency of `play()`). The result does not depend on how long the seek took or where
- *   it landed, only on the timer and the play latency estimate.
+ *   seek almost always finishes in time) plus the start-up latency of `play()`, wait for `seeked`,
+ *   read where the media actually landed, and start `play()` at the local instant the room reaches
+ *   that position (minus the measured start-up latency of `play()`). The result does not depend on
+ *   how long the seek took or where it landed, only on the timer and the play latency estimate.
+ *   Seeks into media the player says is buffered (`bufferedAt`) have their own estimate (prior
+ *   50 ms; headless Chromium with a local file: 5–30 ms) apart from those that may fetch (250 ms).
  * - `lead` (default for coarse players, whose pause shows overlays): seek while playing to
  *   `expected + estimatedLatency × rate`; once playback has settled, measure the remaining error and
  *   fold the effective latency (`lead − error / rate`) into the estimate.
  *
  * Both estimates are EWMAs (gain 1/4) with a mean deviation, seeded by the first measurement. The
  * time from a seek (or a play) until the media advances steadily again is never counted as drift:
- * samples are skipped until two consecutive samples show the media advancing at the expected rate.
+ * samples are skipped until three consecutive intervals show the media advancing at the expected
+ * rate (Chromium's media clock first runs ~18 ms ahead after `play()`, then stands still until the
+ * audio output starts, 64–86 ms after the call). The adapter may announce its platform's start-up
+ * latency (`playLatencyMs`: 75 ms for `<video>` in Chromium) as the prior.
  *
  * **Paused**: the media is paused and, when it is off the anchor position by more than about a frame
  * (`pausedToleranceMs`), seeked there exactly (at most `maxPausedSeeks` tries per state).
  *
  * **Scheduled commands**: the timeline keeps the previous state until a command's `atServerTime`;
- * the controller arms a timer for the next change so it acts on time, not at the next tick. A PLAY is
- * cued like a seek: `play()` is called the measured start-up latency before the instant, so the
- * media starts moving at it. Because each command carries the full anchored state, a command that
+ * the controller arms a timer for the next change so it acts on time, not at the next tick. A
+ * **scheduled SEEK while playing is prepared ahead** (seek while waiting): a cue lead before its
+ * `atServerTime` the player pauses, seeks to the jump's position (or, when the command came too late
+ * for that, to where the room will be once the seek and `play()` are done) and is cued, so the media
+ * starts from the new position at the very instant the jump takes effect instead of a seek's and a
+ * start's time after it. It stands on the new frame for that lead (~0.1–0.2 s once the seek latency
+ * is known) while the room's old state still runs: the same pause a seek at the instant would make,
+ * moved before it. A PLAY is cued like a seek: `play()` is called the measured start-up latency
+ * before the instant, so the media starts moving at it. Because each command carries the full anchored state, a command that
  * arrives late needs no special case: the expected position is simply computed from it.
  *
  * Interruptions suspend the loop: an ad (`interrupted`), a stall (`waiting`/`stalled`, or the media
@@ -114,6 +132,11 @@ export interface ControllerOptions {
   maxRateAdjust: number;
   /** A rate correction starts when the filtered error reaches this (ms): the dead band. */
   startBandMs: number;
+  /**
+   * ...and has stood there this long (ms; not for the first decision after a start): a move of the
+   * clock estimate, or one odd window, does not get a pulse.
+   */
+  persistMs: number;
   /** A continuous correction removes the error over this time, at one constant rate (ms). */
   correctionHorizonMs: number;
   /** After a rate change back to the room's rate, samples are ignored this long (ms). */
@@ -130,10 +153,27 @@ export interface ControllerOptions {
   filterWindowMs: number;
   /** Samples a full window needs before a rate correction is decided. */
   minWindowSamples: number;
+  /**
+   * The first decision after a start (a cued `play()`, the end of a seek) uses this shorter window
+   * (ms): the start's error is measured once the media runs steadily, and a start that landed off
+   * is corrected a few hundred ms after it instead of after a full `filterWindowMs`.
+   */
+  startWindowMs: number;
+  /** Samples the start window needs. */
+  minStartWindowSamples: number;
+  /** The correction after a start removes the error over this time (ms)... */
+  startCorrectionHorizonMs: number;
+  /** ...with at most this relative rate adjustment (the pulse's cost does not depend on its size). */
+  startMaxRateAdjust: number;
   /** `cue`, `lead`, or `auto` (cue for continuous players, lead for coarse ones). */
   seekStyle: 'auto' | 'cue' | 'lead';
   /** Seek latency assumed before any was measured (ms). */
   initialSeekLatencyMs: number;
+  /**
+   * The same for a seek into media the player says is buffered (`PlayerAdapter.bufferedAt`): no
+   * fetch, only a decode from the previous keyframe (headless Chromium, local H.264: 5–30 ms).
+   */
+  initialBufferedSeekLatencyMs: number;
   /** `play()` start-up latency assumed before any was measured (ms). */
   initialPlayLatencyMs: number;
   /** Gain of the latency EWMAs. */
@@ -160,6 +200,7 @@ export const DEFAULT_CONTROLLER_OPTIONS: ControllerOptions = {
   maxPausedSeeks: 3,
   maxRateAdjust: 0.1,
   startBandMs: 6,
+  persistMs: 500,
   correctionHorizonMs: 500,
   rateSettleMs: 300,
   pulseCostGain: 0.5,
@@ -168,8 +209,13 @@ export const DEFAULT_CONTROLLER_OPTIONS: ControllerOptions = {
   coarseMaxPulseMs: 4000,
   filterWindowMs: 500,
   minWindowSamples: 6,
+  startWindowMs: 200,
+  minStartWindowSamples: 4,
+  startCorrectionHorizonMs: 200,
+  startMaxRateAdjust: 0.2,
   seekStyle: 'auto',
   initialSeekLatencyMs: 250,
+  initialBufferedSeekLatencyMs: 50,
   initialPlayLatencyMs: 15,
   latencyGain: 0.25,
   seekMarginMs: 30,
@@ -252,13 +298,22 @@ type Phase =
       name: 'seeking';
       style: SeekStyle;
       startedAt: number;
+      /** The latency estimate this seek measures (buffered or not). */
+      estimate: LatencyEstimate;
       target: number;
       /** Local time at which the room reaches `target` (lead seeks). */
       reachAt: number;
       key: string;
       timer: TimerHandle;
     }
-  | { name: 'cued'; seq: number; playAt: number; timer: TimerHandle }
+  | {
+      name: 'cued';
+      seq: number;
+      /** Server time from which the cued state is in force (its anchor). */
+      from: number;
+      playAt: number;
+      timer: TimerHandle;
+    }
   | {
       name: 'settling';
       kind: 'play' | 'seek';
@@ -287,6 +342,8 @@ export class SyncController {
   readonly options: ControllerOptions;
   /** Time from `seek()` to `seeked` (cue and paused seeks). */
   readonly seekLatency: LatencyEstimate;
+  /** The same, for seeks into media the player has buffered (it says so: `bufferedAt`). */
+  readonly bufferedSeekLatency: LatencyEstimate;
   /** Effective lag of a seek while playing (lead seeks). */
   readonly seekLead: LatencyEstimate;
   /** Time from `play()` until the media advances. */
@@ -317,6 +374,16 @@ export class SyncController {
   private ticking = false;
   private drift: number | null = null;
   private resync = false;
+  /** The next decision is the first after a start: it uses the short start window. */
+  private fresh = false;
+  /** Since when (local) the filtered error has stood beyond the band, and on which side. */
+  private beyond: { since: number; sign: number } | null = null;
+  /**
+   * A scheduled jump (a SEEK while playing) the player was already seeked and cued for: the state's
+   * sequence number and the server time it takes effect. Until then the room's old state is still
+   * in force, and the player waits on the new position.
+   */
+  private preroll: { seq: number; at: number } | null = null;
   private correction: Correction = { kind: 'none' };
   private readonly flagState: ControllerFlags = { stalled: false, interrupted: false, autoplayBlocked: false, loading: false };
 
@@ -326,6 +393,8 @@ export class SyncController {
     const g = o.latencyGain;
     const s = o.initialSeekLatencyMs;
     this.seekLatency = new LatencyEstimate(s, s / 4, g);
+    const b = o.initialBufferedSeekLatencyMs;
+    this.bufferedSeekLatency = new LatencyEstimate(b, b / 4, g);
     this.seekLead = new LatencyEstimate(s, s / 4, g);
     this.playLatency = new LatencyEstimate(o.initialPlayLatencyMs, o.initialPlayLatencyMs / 2, g, 1000);
   }
@@ -365,6 +434,11 @@ export class SyncController {
     this.player = player;
     this.ended = false;
     this.lastMedia = null;
+    // The platform's start-up latency, until this controller has measured one.
+    if (player?.playLatencyMs !== undefined && this.playLatency.count === 0) {
+      this.playLatency.mean = player.playLatencyMs;
+      this.playLatency.deviation = player.playLatencyMs / 4;
+    }
     this.setFlags({ stalled: false, interrupted: false, autoplayBlocked: false, loading: false });
     if (!player) return;
     this.unsubscribe.push(
@@ -454,7 +528,7 @@ export class SyncController {
       return;
     }
     if (this.phase.name === 'cued') {
-      const upcoming = this.deps.timeline.targetAt(s + this.horizon());
+      const upcoming = this.deps.timeline.targetAt(Math.max(s + this.horizon(), this.phase.from));
       if (upcoming?.playing && upcoming.state.sequenceNumber === this.phase.seq && player.paused()) return;
       this.cancelPhase();
     }
@@ -490,6 +564,9 @@ export class SyncController {
       this.drift = player.currentTime() - target.position;
       return;
     }
+    // A jump (a SEEK) is scheduled: seek and cue for it ahead of time, so that the media starts from
+    // the new position at the very instant the jump takes effect.
+    if (!blocked && this.prepareJump(player, target, now, s)) return;
     if (player.paused()) {
       // Autoplay blocked: only a user gesture may start it (`userGesturePlay`).
       if (blocked) return;
@@ -536,7 +613,9 @@ export class SyncController {
 
     this.samples.push({ t: now, e: error });
     this.windowStart ??= now;
-    while (this.samples.length > 0 && this.samples[0]!.t < now - o.filterWindowMs) this.samples.shift();
+    // The first decision after a start looks at a short window: the start's own error, soon.
+    const windowMs = this.fresh ? o.startWindowMs : o.filterWindowMs;
+    while (this.samples.length > 0 && this.samples[0]!.t < now - windowMs) this.samples.shift();
     const filtered = median(this.samples.map((x) => x.e));
     this.drift = filtered;
     const n = this.samples.length;
@@ -552,14 +631,16 @@ export class SyncController {
       this.startSeek(player, target, s, now, this.seekStyle(player), e, 'large_error');
       return;
     }
-    if (n < o.minWindowSamples) return;
+    if (n < (this.fresh ? o.minStartWindowSamples : o.minWindowSamples)) return;
     // Coarse players act on errors of 20 ms and more: a few samples will do.
     if (player.rateControl === 'coarse') {
+      this.fresh = false;
       this.controlCoarse(player, target, filtered, base, s);
       return;
     }
-    // Continuous rate decisions need a full window: a median over ~0.5 s is what makes them robust.
-    if (now - (this.windowStart ?? now) < o.filterWindowMs) return;
+    // Continuous rate decisions need a full window: a median over ~0.5 s is what makes them robust
+    // (0.2 s right after a start, when the media clock has just been seen running steadily).
+    if (now - (this.windowStart ?? now) < windowMs) return;
     this.controlContinuous(player, target, filtered, base, s);
   }
 
@@ -577,6 +658,8 @@ export class SyncController {
    */
   private controlContinuous(player: PlayerAdapter, target: Target, e: number, base: number, s: number): void {
     const o = this.options;
+    const fresh = this.fresh;
+    this.fresh = false;
     // The first full window after a pulse shows what the pulse really did: fold the difference
     // from what it should have done into the learned cost of a pulse.
     if (this.pulseExpect !== null) {
@@ -584,20 +667,38 @@ export class SyncController {
       const sample = e - this.pulseExpect;
       const known = this.pulseCosts.get(this.pulseBase);
       if (Math.abs(sample) <= o.maxPulseCostMs) {
-        this.pulseCosts.set(this.pulseBase, known === undefined ? sample : known + o.pulseCostGain * (sample - known));
+        let next = known === undefined ? sample : known + o.pulseCostGain * (sample - known);
+        // One window's median also carries the clock estimate's own moves: with a platform prior,
+        // the learned cost stays within half of it either way (Chromium: 16–25 ms for a prior of 20).
+        const prior = this.pulseBase === 1 ? (player.rateChangeLagMs ?? 0) : 0;
+        if (prior > 0) next = Math.max(-1.5 * prior, Math.min(-0.5 * prior, next));
+        this.pulseCosts.set(this.pulseBase, next);
       }
       this.pulseExpect = null;
     }
     if (Math.abs(e) < o.startBandMs) {
+      this.beyond = null;
       this.setRate(player, base);
       return;
     }
+    // Except right after a start, the filtered error must stand beyond the band for a while: a
+    // move of the clock estimate or one odd window is not worth a pulse and its dip.
+    if (!fresh) {
+      const now = this.deps.local.now();
+      const sign = Math.sign(e);
+      if (this.beyond?.sign !== sign) this.beyond = { since: now, sign };
+      if (now - this.beyond.since < o.persistMs) return;
+    }
+    this.beyond = null;
     // Remove `e` plus the pulse's own expected shift: e − G + cost = 0.
     // Before any pulse at this base rate: the player's prior (measured only away from rate 1).
     const cost = this.pulseCosts.get(base) ?? (base === 1 ? -(player.rateChangeLagMs ?? 0) : 0);
     const g = e + cost;
-    let u = -g / (base * o.correctionHorizonMs);
-    u = Math.max(-o.maxRateAdjust, Math.min(o.maxRateAdjust, u));
+    // Right after a start: a shorter, steeper pulse (a rate pulse costs the same whatever its size).
+    const horizon = fresh ? o.startCorrectionHorizonMs : o.correctionHorizonMs;
+    const maxAdjust = fresh ? o.startMaxRateAdjust : o.maxRateAdjust;
+    let u = -g / (base * horizon);
+    u = Math.max(-maxAdjust, Math.min(maxAdjust, u));
     if (Math.abs(u) < 1e-3) u = g > 0 ? -1e-3 : 1e-3;
     let rate = base * (1 + u);
     if (player.minRate !== undefined) rate = Math.max(player.minRate, rate);
@@ -693,6 +794,67 @@ export class SyncController {
     return this.lookahead() + 10;
   }
 
+  /**
+   * How long before the room reaches a cue seek's landing the seek is started: the seek's latency
+   * (mean + 2 deviations), a margin to notice `seeked` and arm the timer, and the start-up latency
+   * of `play()` (which is called that much before the instant).
+   */
+  private cueLead(player: PlayerAdapter, destination: number): number {
+    return this.seekEstimate(player, destination).upper(2) + this.options.seekMarginMs + this.playLatency.mean;
+  }
+
+  /** The seek latency estimate for a seek to `destination`: buffered there or not. */
+  private seekEstimate(player: PlayerAdapter, destination: number): LatencyEstimate {
+    return player.bufferedAt?.(destination) ? this.bufferedSeekLatency : this.seekLatency;
+  }
+
+  /**
+   * The next scheduled change, when it is a jump of the media while the room plays (a SEEK, or
+   * anything whose new position is off the current timeline by more than the resync threshold):
+   * its server time and the state it brings. Null otherwise.
+   */
+  private scheduledJump(s: number): { at: number; target: Target } | null {
+    const timeline = this.deps.timeline;
+    const current = timeline.targetAt(s);
+    const at = timeline.nextChangeAfter(s);
+    if (!current?.playing || at === null) return null;
+    const next = timeline.targetAt(at);
+    if (!next?.playing || next.state.sequenceNumber === current.state.sequenceNumber) return null;
+    if (Math.abs(next.position - positionAt(current.state, at)) <= this.options.resyncSeekThresholdMs) return null;
+    return { at, target: next };
+  }
+
+  /**
+   * Seek while waiting: a jump scheduled within the cue lead is prepared now. The player pauses,
+   * seeks to the jump's position (or, if too little time is left, to where the room will be once
+   * the seek and `play()` are done) and is cued to start at the instant the room reaches it. The old
+   * state is still in force until the jump: the player stands on the new frame a little early (the
+   * seek's latency), instead of standing on it a little late as a seek at the jump would. Returns
+   * whether the step is done.
+   */
+  private prepareJump(player: PlayerAdapter, target: Target, now: number, s: number): boolean {
+    if (this.preroll) {
+      const { seq, at } = this.preroll;
+      const upcoming = this.deps.timeline.targetAt(at);
+      if (target.state.sequenceNumber < seq && upcoming?.playing && upcoming.state.sequenceNumber === seq) {
+        // Started for it already (`play()` goes out just before the instant): let it start.
+        if (this.phase.name === 'settling') return true;
+        if (player.paused()) {
+          if (now >= this.playRetryAfter) this.cuePlay(player, upcoming, now, s);
+          return true;
+        }
+      }
+      this.preroll = null;
+      return false;
+    }
+    const jump = this.scheduledJump(s);
+    if (jump === null || jump.at - s > this.cueLead(player, jump.target.position) + 10) return false;
+    this.preroll = { seq: jump.target.state.sequenceNumber, at: jump.at };
+    const error = player.currentTime() - positionAt(jump.target.state, s);
+    this.startSeek(player, jump.target, s, now, 'cue', error, 'scheduled_seek', jump.at);
+    return true;
+  }
+
   private startSeek(
     player: PlayerAdapter,
     target: Target,
@@ -701,19 +863,25 @@ export class SyncController {
     style: SeekStyle,
     errorMs: number,
     cause: string,
+    notBefore = s,
   ): void {
     const o = this.options;
     this.endPulse(false);
     this.resetLoop();
+    // Buffered at the destination or not (taken where the room is now: the lead moves it little).
+    const estimate = this.seekEstimate(player, positionAt(target.state, Math.max(notBefore, s)));
     let leadMs = 0;
-    if (style === 'cue') leadMs = this.seekLatency.upper(2) + o.seekMarginMs;
+    if (style === 'cue') leadMs = estimate.upper(2) + o.seekMarginMs + this.playLatency.mean;
     else if (style === 'lead') leadMs = this.seekLead.mean;
-    const destination = style === 'paused' ? target.position : positionAt(target.state, s + leadMs);
+    // Where the room will be when the seek has landed and `play()` has taken effect (and not
+    // before `notBefore`: a jump prepared ahead of time lands on the jump's own position).
+    const destination = style === 'paused' ? target.position : positionAt(target.state, Math.max(notBefore, s + leadMs));
     const timer = this.deps.timers.setTimeout(() => this.onSeeked(true), o.seekTimeoutMs);
     this.phase = {
       name: 'seeking',
       style,
       startedAt: now,
+      estimate,
       target: destination,
       reachAt: now + leadMs,
       key: stateKey(target),
@@ -730,7 +898,7 @@ export class SyncController {
     if (phase.name !== 'seeking') return;
     this.deps.timers.clearTimeout(phase.timer);
     const now = this.deps.local.now();
-    if (!timedOut && phase.style !== 'lead') this.seekLatency.update(now - phase.startedAt);
+    if (!timedOut && phase.style !== 'lead') phase.estimate.update(now - phase.startedAt);
     this.setFlags({ loading: false });
     this.clearSamples();
     if (phase.style === 'lead') this.enterSettling('seek', phase.startedAt, phase.reachAt, phase.key);
@@ -753,6 +921,11 @@ export class SyncController {
     const lateMs = s - reachServer;
     const current = this.deps.timeline.targetAt(s);
     if (lateMs * anchor.playbackRate > this.seekThreshold(player) || -lateMs > o.maxCueWaitMs) {
+      if (this.preroll) {
+        // Prepared for a jump but landed too far from it: the next tick decides afresh.
+        this.preroll = null;
+        return;
+      }
       if (current?.playing) {
         this.startSeek(player, current, s, now, 'cue', a - current.position, 'large_error');
       } else if (current && Math.abs(a - current.position) > o.pausedToleranceMs) {
@@ -774,7 +947,7 @@ export class SyncController {
       this.phase = { name: 'tracking' };
       this.startPlay(player, this.deps.local.now(), reachLocal, key);
     }, playAt - now);
-    this.phase = { name: 'cued', seq, playAt, timer };
+    this.phase = { name: 'cued', seq, from: anchor.anchorServerTime, playAt, timer };
   }
 
   private startPlay(player: PlayerAdapter, calledAt: number, reachAt: number, key: string): void {
@@ -792,7 +965,7 @@ export class SyncController {
     this.phase = { name: 'settling', kind, since: this.deps.local.now(), calledAt, reachAt, key, last: null, steady: 0 };
   }
 
-  /** Whether the media has advanced at about `rate` over the last two samples (or settling timed out). */
+  /** Whether the media has advanced at about `rate` over the last three samples (or settling timed out). */
   private settled(actual: number, at: number, rate: number, now: number): boolean {
     const phase = this.phase;
     if (phase.name !== 'settling') return true;
@@ -808,13 +981,17 @@ export class SyncController {
     } else if (!last) {
       phase.last = { t: at, a: actual };
     }
-    return phase.steady >= 2;
+    // Three intervals: Chromium's media clock first runs ~18 ms ahead after `play()`, then stands
+    // still until the audio really starts (~65–85 ms after the call, measured in headless Chromium).
+    return phase.steady >= 3;
   }
 
   /** Fold the error right after settling into the latency estimate it measures. */
   private finishSettling(error: number, rate: number, key: string): void {
     const phase = this.phase;
     this.phase = { name: 'tracking' };
+    // The first correction after a start is decided on a short window.
+    this.fresh = true;
     if (phase.name !== 'settling' || phase.key !== key) return;
     // The media started (or resumed) `latency` after the call; the room reached the start position
     // `reachAt − calledAt` after it; the difference shows up as error: −(latency − (reach − call))·rate.
@@ -886,6 +1063,8 @@ export class SyncController {
   private onTargetChange(key: string): void {
     this.lastKey = key;
     this.resetLoop();
+    // A new state (a rate change too: leaving rate 1 costs Chromium its lag) is a fresh start.
+    this.fresh = true;
     this.endPulse(false);
     this.pausedSeeks = 0;
     this.ended = false;
@@ -904,6 +1083,7 @@ export class SyncController {
   private clearSamples(): void {
     this.samples = [];
     this.windowStart = null;
+    this.beyond = null;
   }
 
   /** The pulse running now is cut short (or its effect mixed with a seek): it measures nothing. */
@@ -912,6 +1092,7 @@ export class SyncController {
   }
 
   private cancelPhase(): void {
+    this.preroll = null;
     const phase = this.phase;
     if (phase.name === 'seeking' || phase.name === 'cued') this.deps.timers.clearTimeout(phase.timer);
     this.phase = { name: 'tracking' };
@@ -943,7 +1124,10 @@ export class SyncController {
       this.clearWake();
       return;
     }
-    let at = this.deps.clock.toLocalTime(next) - this.lookahead();
+    // A jump is prepared a cue lead ahead (seek while waiting); anything else a play latency ahead.
+    const jump = this.scheduledJump(s);
+    const early = jump?.at === next ? this.cueLead(this.player, jump.target.position) + 5 : this.lookahead();
+    let at = this.deps.clock.toLocalTime(next) - early;
     if (at <= now) at = this.deps.clock.toLocalTime(next);
     if (this.wake && Math.abs(this.wake.at - at) < 0.5) return;
     this.clearWake();

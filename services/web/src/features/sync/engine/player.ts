@@ -54,6 +54,11 @@ export interface PlayerAdapter {
    * controller learns the real figure from every correction it makes. Default 0.
    */
   readonly rateChangeLagMs?: number;
+  /**
+   * How long after `play()` the media starts advancing on this platform (ms; Chromium with an
+   * audio track: ~65–87 ms). Only a prior: the controller measures every start. Default unknown.
+   */
+  readonly playLatencyMs?: number;
 
   /** Current media position (ms). */
   currentTime(): number;
@@ -74,6 +79,11 @@ export interface PlayerAdapter {
   rate(): number;
   /** How much media is buffered ahead of the current position (ms), or null if unknown. */
   bufferedAheadMs(): number | null;
+  /**
+   * Whether the media at `ms` is buffered, so a seek there needs no fetch (optional: players that
+   * cannot tell leave it out, and every seek is estimated as one that may have to fetch).
+   */
+  bufferedAt?(ms: number): boolean;
   /** Subscribe to an event; returns the unsubscribe function. */
   on<E extends PlayerEventName>(event: E, handler: (payload: PlayerEvents[E]) => void): () => void;
 }

@@ -133,6 +133,18 @@ describe('HtmlVideoAdapter', () => {
     expect(adapter.bufferedAheadMs()).toBeNull();
   });
 
+  it('says whether a position is buffered (a seek there needs no fetch)', () => {
+    const { video, state } = fakeVideo({ ranges: [[0, 10], [30, 75.5]] });
+    const adapter = new HtmlVideoAdapter(video);
+    expect(adapter.bufferedAt(4000)).toBe(true);
+    expect(adapter.bufferedAt(60_000)).toBe(true);
+    expect(adapter.bufferedAt(20_000)).toBe(false);
+    // Right at a range's end the frames after it are missing.
+    expect(adapter.bufferedAt(75_490)).toBe(false);
+    state.readyState = 0;
+    expect(adapter.bufferedAt(4000)).toBe(false);
+  });
+
   it('knows the length: ms, unknown before metadata, infinite when live', () => {
     const { video, state } = fakeVideo({ duration: 95.5 });
     const adapter = new HtmlVideoAdapter(video);

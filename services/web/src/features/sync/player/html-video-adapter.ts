@@ -11,10 +11,18 @@ const RANGE_SLACK_S = 0.05;
 
 /**
  * How far Chromium's media clock falls back when `playbackRate` leaves 1 (ms): measured with the
- * browser bench (`loadtests/bench_sync.py`, H.264 + AAC): 15–18 ms per change. The engine learns the
- * real figure from its own corrections; this is only where it starts.
+ * browser bench (`loadtests/bench_sync.py`, H.264 + AAC): 15–18 ms per change, and 16–25 ms over
+ * pulses of 40–500 ms at rates 0.75–1.25 (headless Chromium). The engine learns the real figure
+ * from its own corrections; this is only where it starts.
  */
-const CHROMIUM_RATE_CHANGE_LAG_MS = 16;
+const CHROMIUM_RATE_CHANGE_LAG_MS = 20;
+
+/**
+ * Time from `play()` until Chromium's media clock advances steadily (ms), measured in headless
+ * Chromium (H.264 + AAC, 40 cued starts): 65–87 ms (the audio output's start; `currentTime` first
+ * runs ~18 ms ahead ~2–13 ms after the call, then stands until the audio starts). A prior only.
+ */
+const CHROMIUM_PLAY_LATENCY_MS = 75;
 
 function isChromium(): boolean {
   if (typeof navigator === 'undefined') return false;
@@ -36,6 +44,8 @@ export class HtmlVideoAdapter implements StagePlayer {
   readonly maxRate = 16;
   /** `PlayerAdapter.rateChangeLagMs`: the figure measured in Chromium, else none known. */
   readonly rateChangeLagMs = isChromium() ? CHROMIUM_RATE_CHANGE_LAG_MS : 0;
+  /** `PlayerAdapter.playLatencyMs`: the figure measured in Chromium, else none known. */
+  readonly playLatencyMs = isChromium() ? CHROMIUM_PLAY_LATENCY_MS : undefined;
 
   private readonly emitter = new PlayerEventEmitter();
   private readonly listeners: Array<[string, EventListener]> = [];
@@ -94,6 +104,17 @@ export class HtmlVideoAdapter implements StagePlayer {
       if (currentTime >= start - RANGE_SLACK_S && currentTime <= end) return Math.max(0, end - currentTime) * 1000;
     }
     return 0;
+  }
+
+  bufferedAt(ms: number): boolean {
+    const { buffered, readyState } = this.video;
+    if (readyState === 0) return false;
+    const t = ms / 1000;
+    for (let i = 0; i < buffered.length; i++) {
+      // A little margin after the point: the decoder needs the frames just after it too.
+      if (t >= buffered.start(i) && t + RANGE_SLACK_S <= buffered.end(i)) return true;
+    }
+    return false;
   }
 
   duration(): number | null {

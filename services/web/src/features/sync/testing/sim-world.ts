@@ -168,8 +168,20 @@ export interface SimPlayerProfile {
   seekLatencyMs: number;
   /** Seeks land within ± this of the target (ms). */
   landingNoiseMs: number;
-  /** Time from `play()` until the media moves (ms); each start ± 3 ms. */
+  /** The player says every position is buffered (`bufferedAt`), e.g. a short local file. */
+  allBuffered?: boolean;
+  /** What the adapter announces as its platform's start-up latency (`playLatencyMs`), if anything. */
+  knownPlayLatencyMs?: number;
+  /** Time from `play()` until the media moves (ms); each start ± `playLatencyJitterMs`. */
   playLatencyMs: number;
+  /** Spread of the start-up latency, uniform ± this (ms; default 3). Headless Chromium: ±11. */
+  playLatencyJitterMs?: number;
+  /**
+   * Chromium with an audio track: ~10 ms after `play()` the media clock (`currentTime`) runs ahead
+   * by up to this much (ms), then stands still until the media really starts. The media itself
+   * (what is shown) does not move before the start. Default 0.
+   */
+  startRunAheadMs?: number;
   /** The media clock's error against true time (e.g. 30e-6). */
   mediaSkew: number;
   /** `currentTime()` reads ± this (ms). */
@@ -190,6 +202,8 @@ export class SimPlayer implements PlayerAdapter {
   readonly allowedRates?: readonly number[];
   /** What a browser adapter would know of its platform: the mean lag of a rate change. */
   readonly rateChangeLagMs?: number;
+  /** ...and its start-up latency, when the profile announces one. */
+  readonly playLatencyMs?: number;
   seeks = 0;
   rateChanges = 0;
   /** Every rate ever set. */
@@ -200,6 +214,7 @@ export class SimPlayer implements PlayerAdapter {
   private playbackRate = 1;
   private seeking: { id: number } | null = null;
   private movingFrom = 0;
+  private playCalledAt = Number.NEGATIVE_INFINITY;
   private stalled: { from: number; until: number } | null = null;
   private blocked: boolean;
   private emitter = new PlayerEventEmitter();
@@ -213,6 +228,7 @@ export class SimPlayer implements PlayerAdapter {
     this.allowedRates = profile.allowedRates;
     const lag = profile.rateChangeLagMs;
     if (lag) this.rateChangeLagMs = (lag[0] + lag[1]) / 2;
+    this.playLatencyMs = profile.knownPlayLatencyMs;
     this.blocked = profile.autoplayBlocked ?? false;
   }
 
@@ -223,7 +239,14 @@ export class SimPlayer implements PlayerAdapter {
   }
 
   currentTime(): number {
-    return this.truePosition() + (this.random() * 2 - 1) * this.profile.readNoiseMs;
+    const pos = this.truePosition();
+    let ahead = 0;
+    const runAhead = this.profile.startRunAheadMs ?? 0;
+    const now = this.loop.now;
+    if (runAhead > 0 && !this.isPaused && !this.seeking && now < this.movingFrom) {
+      ahead = Math.min(runAhead, Math.max(0, now - this.playCalledAt - 10));
+    }
+    return pos + ahead + (this.random() * 2 - 1) * this.profile.readNoiseMs;
   }
 
   paused(): boolean {
@@ -240,7 +263,9 @@ export class SimPlayer implements PlayerAdapter {
     if (!this.isPaused) return Promise.resolve();
     this.advance();
     this.isPaused = false;
-    this.movingFrom = this.loop.now + Math.max(0, this.profile.playLatencyMs + (this.random() * 2 - 1) * 3);
+    this.playCalledAt = this.loop.now;
+    const spread = this.profile.playLatencyJitterMs ?? 3;
+    this.movingFrom = this.loop.now + Math.max(0, this.profile.playLatencyMs + (this.random() * 2 - 1) * spread);
     this.loop.at(this.movingFrom, () => {
       if (!this.isPaused && !this.seeking) this.emitter.emit('playing');
     });
@@ -288,6 +313,10 @@ export class SimPlayer implements PlayerAdapter {
 
   bufferedAheadMs(): number {
     return 30_000;
+  }
+
+  bufferedAt(): boolean {
+    return this.profile.allBuffered ?? false;
   }
 
   on<E extends PlayerEventName>(event: E, handler: (payload: PlayerEvents[E]) => void): () => void {
@@ -349,6 +378,12 @@ export interface ViewerProfile {
   jitterMs: number;
   /** Chance that a message meets a spike of 30–150 ms more. */
   spikeChance: number;
+  /**
+   * The browser bench's link instead (`loadtests/bench_sync.py`, `DelayProxy`): each message is
+   * delayed by base × (1 ± this fraction, uniform), plus with `spikeChance` a spike of 50–150 ms,
+   * capped at base × (1 + fraction) + 150 ms; `jitterMs` is then unused.
+   */
+  uniformJitter?: number;
   player: SimPlayerProfile;
 }
 
@@ -413,6 +448,12 @@ export class SimViewer {
 
   private delay(base: number): number {
     const r = this.world.random;
+    const uniform = this.profile.uniformJitter;
+    if (uniform !== undefined) {
+      let d = base * (1 + (r() * 2 - 1) * uniform);
+      if (r() < this.profile.spikeChance) d += 50 + 100 * r();
+      return Math.min(d, base * (1 + uniform) + 150);
+    }
     let d = base - Math.log(1 - r()) * this.profile.jitterMs;
     if (r() < this.profile.spikeChance) d += 30 + 120 * r();
     return d;
