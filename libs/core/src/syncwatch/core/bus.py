@@ -6,13 +6,14 @@ poison messages parked on ``syncwatch.parked.<stream>.<durable>`` instead of red
 
 from __future__ import annotations
 
+import abc
 import asyncio
 import contextlib
 import enum
 import re
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 import msgspec
 import nats
@@ -372,8 +373,11 @@ class EventBus:
             **headers,
             ERROR_HEADER: why[:256],
             "Syncwatch-Original-Subject": msg.subject,
-            # Parking is itself deduplicated: a crash between park and term parks once.
-            MSG_ID_HEADER: f"parked:{consumer.stream}:{msg.metadata.sequence.stream}",
+            # Parking is itself deduplicated: a crash between park and term parks once. Per
+            # durable: two consumers parking the same event must not drop each other's copy.
+            MSG_ID_HEADER: (
+                f"parked:{consumer.stream}:{consumer.durable}:{msg.metadata.sequence.stream}"
+            ),
         }
         await self._dep.js.publish(
             parked_subject(consumer.stream, consumer.durable), msg.data, headers=parked_headers
@@ -381,3 +385,49 @@ class EventBus:
         await msg.term()
         consumer.parked += 1
         log.error("message parked", durable=consumer.durable, subject=msg.subject, reason=why)
+
+
+class ConsumerDependency(Dependency):
+    """A durable consumer run as a service dependency: it starts once NATS (and whatever
+    ``after`` reads: it raises, and the supervisor retries, until that is there) is up, and
+    readiness says whether its loop runs. Subclasses name the stream, the durable and the subject,
+    and handle each event (idempotently: redelivery happens; see :meth:`EventBus.consume`)."""
+
+    STREAM: ClassVar[Stream]
+    DURABLE: ClassVar[str]
+    SUBJECT: ClassVar[str]
+    #: Attempts before parking; with the bus's backoff about an hour of retries.
+    MAX_DELIVER: ClassVar[int] = 120
+    BATCH: ClassVar[int] = 16
+
+    def __init__(self, bus: EventBus, *, after: Callable[[], object] = lambda: None) -> None:
+        self._bus = bus
+        self._after = after
+        self._consumer: Consumer | None = None
+
+    @abc.abstractmethod
+    async def handle(self, event: Event) -> None:
+        """Process one event; raise :class:`PoisonMessage` to park it, anything else to retry."""
+
+    async def connect(self) -> None:
+        """Start consuming (``after`` raises, and this is retried, until what it needs is there)."""
+        self._after()
+        self._consumer = await self._bus.consume(
+            stream=self.STREAM,
+            durable=self.DURABLE,
+            subject=self.SUBJECT,
+            handler=self.handle,
+            max_deliver=self.MAX_DELIVER,
+            batch=self.BATCH,
+        )
+
+    async def check(self) -> None:
+        """The consumer loop is running."""
+        task = self._consumer.task if self._consumer else None
+        if task is None or task.done():
+            raise RuntimeError(f"the {self.name} consumer is not running")
+
+    async def close(self) -> None:
+        """Stop after the message in hand."""
+        if self._consumer is not None:
+            await self._consumer.stop()

@@ -9,9 +9,15 @@ import msgspec
 
 from syncwatch.auth.adapters.postgres import AuditLogStore
 from syncwatch.core.audit import AUDIT_DOMAIN, AuditEvent
-from syncwatch.core.bus import Consumer, Event, EventBus, PoisonMessage, Stream, event_subject
+from syncwatch.core.bus import (
+    ConsumerDependency,
+    Event,
+    EventBus,
+    PoisonMessage,
+    Stream,
+    event_subject,
+)
 from syncwatch.core.clock import Clock
-from syncwatch.core.deps import Dependency
 from syncwatch.core.logs import get_logger
 from syncwatch.core.postgres import PostgresDependency
 
@@ -69,7 +75,7 @@ class SessionEvents:
         return event
 
 
-class AuditStoreConsumer(Dependency):
+class AuditStoreConsumer(ConsumerDependency):
     """The durable consumer ``auth-audit-store``: every service's audit events into ``audit_log``.
 
     A dependency of the service, so it starts once NATS and PostgreSQL are there and readiness says
@@ -78,39 +84,17 @@ class AuditStoreConsumer(Dependency):
     """
 
     name = "audit_store"
+    STREAM = Stream.AUDIT
     DURABLE = "auth-audit-store"
+    SUBJECT = f"syncwatch.evt.{AUDIT_DOMAIN}.>"
 
     def __init__(self, bus: EventBus, store: AuditLogStore, postgres: PostgresDependency) -> None:
-        self._bus = bus
+        super().__init__(bus, after=lambda: postgres.pool)
         self._store = store
-        self._postgres = postgres
-        self._consumer: Consumer | None = None
 
-    async def connect(self) -> None:
-        """Start consuming once the database pool exists (raises, and is retried, until then)."""
-        _ = self._postgres.pool
-        self._consumer = await self._bus.consume(
-            stream=Stream.AUDIT,
-            durable=self.DURABLE,
-            subject=f"syncwatch.evt.{AUDIT_DOMAIN}.>",
-            handler=self._handle,
-            max_deliver=120,
-        )
-
-    async def _handle(self, event: Event) -> None:
+    async def handle(self, event: Event) -> None:
         try:
             audit = event.json(AuditEvent)
         except (msgspec.ValidationError, msgspec.DecodeError) as exc:
             raise PoisonMessage(f"not an audit event: {exc}") from exc
         await self._store.store(audit)
-
-    async def check(self) -> None:
-        """The consumer loop is running."""
-        task = self._consumer.task if self._consumer else None
-        if task is None or task.done():
-            raise RuntimeError("the audit consumer is not running")
-
-    async def close(self) -> None:
-        """Stop after the message in hand."""
-        if self._consumer is not None:
-            await self._consumer.stop()

@@ -22,8 +22,7 @@ import msgspec
 from syncwatch.chat.domain.messages import MAX_NAME_CHARS, ROOM_EVENT_KINDS, SystemKind
 from syncwatch.chat.messages import ChatService
 from syncwatch.core import errors
-from syncwatch.core.bus import Consumer, Event, EventBus, PoisonMessage, Stream
-from syncwatch.core.deps import Dependency
+from syncwatch.core.bus import ConsumerDependency, Event, EventBus, PoisonMessage, Stream
 from syncwatch.core.postgres import PostgresDependency
 
 SUBJECT = "syncwatch.evt.room.*.participant.*"
@@ -45,28 +44,17 @@ def dedup_key(fact: RoomFact) -> str:
     return f"room-event:{fact.id}"
 
 
-class RoomEventsConsumer(Dependency):
+class RoomEventsConsumer(ConsumerDependency):
     """Turns participant events into system messages, once each."""
 
     name = "room_events"
+    STREAM = Stream.ROOM_EVENTS
     DURABLE = "chat-room-system-messages"
+    SUBJECT = SUBJECT
 
     def __init__(self, bus: EventBus, chat: ChatService, postgres: PostgresDependency) -> None:
-        self._bus = bus
+        super().__init__(bus, after=lambda: postgres.pool)
         self._chat = chat
-        self._postgres = postgres
-        self._consumer: Consumer | None = None
-
-    async def connect(self) -> None:
-        """Start consuming once the database pool exists (raises, and is retried, until then)."""
-        _ = self._postgres.pool
-        self._consumer = await self._bus.consume(
-            stream=Stream.ROOM_EVENTS,
-            durable=self.DURABLE,
-            subject=SUBJECT,
-            handler=self.handle,
-            max_deliver=120,
-        )
 
     async def handle(self, event: Event) -> None:
         """Store the system message an event stands for (idempotent); ignore other events."""
@@ -98,14 +86,3 @@ class RoomEventsConsumer(Dependency):
             )
         except errors.InvalidRequest as exc:
             raise PoisonMessage(f"refused: {exc.message}") from exc
-
-    async def check(self) -> None:
-        """The consumer loop is running."""
-        task = self._consumer.task if self._consumer else None
-        if task is None or task.done():
-            raise RuntimeError("the room events consumer is not running")
-
-    async def close(self) -> None:
-        """Stop after the message in hand."""
-        if self._consumer is not None:
-            await self._consumer.stop()

@@ -15,8 +15,7 @@ import msgspec
 from syncwatch.chat.domain.messages import MAX_NAME_CHARS, SYNC_COMMAND_KINDS, playback_details
 from syncwatch.chat.messages import ChatService
 from syncwatch.core import errors
-from syncwatch.core.bus import Consumer, Event, EventBus, PoisonMessage, Stream
-from syncwatch.core.deps import Dependency
+from syncwatch.core.bus import ConsumerDependency, Event, EventBus, PoisonMessage, Stream
 from syncwatch.core.postgres import PostgresDependency
 
 SUBJECT = "syncwatch.evt.sync.*.command_applied"
@@ -39,29 +38,18 @@ def dedup_key(fact: CommandFact) -> str:
     return fact.id
 
 
-class SyncEventsConsumer(Dependency):
+class SyncEventsConsumer(ConsumerDependency):
     """Turns playback commands into system messages, once each."""
 
     name = "sync_events"
+    STREAM = Stream.SYNC_EVENTS
     DURABLE = "chat-sync-system-messages"
+    SUBJECT = SUBJECT
+    BATCH = 64
 
     def __init__(self, bus: EventBus, chat: ChatService, postgres: PostgresDependency) -> None:
-        self._bus = bus
+        super().__init__(bus, after=lambda: postgres.pool)
         self._chat = chat
-        self._postgres = postgres
-        self._consumer: Consumer | None = None
-
-    async def connect(self) -> None:
-        """Start consuming once the database pool exists (raises, and is retried, until then)."""
-        _ = self._postgres.pool
-        self._consumer = await self._bus.consume(
-            stream=Stream.SYNC_EVENTS,
-            durable=self.DURABLE,
-            subject=SUBJECT,
-            handler=self.handle,
-            max_deliver=120,
-            batch=64,
-        )
 
     async def handle(self, event: Event) -> None:
         """Store the system message a command stands for (idempotent); ignore other types."""
@@ -87,14 +75,3 @@ class SyncEventsConsumer(Dependency):
             )
         except errors.InvalidRequest as exc:
             raise PoisonMessage(f"refused: {exc.message}") from exc
-
-    async def check(self) -> None:
-        """The consumer loop is running."""
-        task = self._consumer.task if self._consumer else None
-        if task is None or task.done():
-            raise RuntimeError("the playback events consumer is not running")
-
-    async def close(self) -> None:
-        """Stop after the message in hand."""
-        if self._consumer is not None:
-            await self._consumer.stop()
