@@ -136,6 +136,34 @@ async def test_poison_message_is_parked_at_once(bus) -> None:
     assert msg.data == b"garbage"
 
 
+async def test_two_consumers_parking_the_same_event_both_park_it(bus) -> None:
+    """Parked copies are deduplicated per durable: a second consumer parking the same stream
+    message used to be dropped by JetStream as a duplicate of the first one's."""
+    event_bus, dep = bus
+    room = uuid.uuid4().hex
+    subject = event_subject("room", room, "deleted")
+
+    async def refuse(event) -> None:
+        raise PoisonMessage("not for us")
+
+    durables = [f"x-{room[:8]}", f"y-{room[:8]}"]
+    parked = [
+        await dep.js.subscribe(parked_subject("ROOM_EVENTS", d), stream="PARKED") for d in durables
+    ]
+    consumers = [
+        await event_bus.consume(
+            stream=Stream.ROOM_EVENTS, durable=d, subject=subject, handler=refuse
+        )
+        for d in durables
+    ]
+    await event_bus.publish(subject, b"garbage", msg_id=room)
+    copies = [await sub.next_msg(timeout=10) for sub in parked]
+    for consumer in consumers:
+        await consumer.stop()
+    assert [c.data for c in copies] == [b"garbage", b"garbage"]
+    assert [c.parked for c in consumers] == [1, 1]
+
+
 async def test_acked_message_is_not_redelivered(bus) -> None:
     event_bus, _ = bus
     room = uuid.uuid4().hex
