@@ -2,7 +2,7 @@ import { act } from '@testing-library/react';
 import { vi } from 'vitest';
 
 import type { RoomLiveSnapshot, RoomLiveSource } from '@/features/room/lib/live';
-import type { Participant, RoomStateData } from '@/lib/protocol/v1.gen';
+import { participantData, roomStateData } from '@/testing/room-fixtures';
 
 /**
  * A live session for room page tests: the snapshot is set by the test (`update`, inside `act`),
@@ -43,35 +43,7 @@ export function fakeLive(initial: Partial<RoomLiveSnapshot> = {}) {
 }
 
 /** A complete `room:state` payload (ann's room). */
-export function liveRoomState(patch: Partial<RoomStateData> = {}): RoomStateData {
-  return {
-    roomId: 'rm_1',
-    code: 'K7QX2MPA',
-    name: 'Friday film',
-    ownerId: 'u_ann',
-    ownerMemberId: 'm_ann',
-    phase: 'PAUSED',
-    playbackControl: 'owner_only',
-    bufferingPolicy: 'wait_then_continue',
-    bufferingGraceMs: 10_000,
-    you: 'm_ann',
-    canControl: true,
-    ...patch,
-  };
-}
+export const liveRoomState = roomStateData;
 
 /** A participant as `room:participants` lists them: online, no health report yet. */
-export function liveParticipant(memberId: string, name: string, patch: Partial<Participant> = {}): Participant {
-  return {
-    memberId,
-    name,
-    kind: 'user',
-    userId: `u_${name}`,
-    role: 'member',
-    canControl: false,
-    online: true,
-    buffering: false,
-    health: null,
-    ...patch,
-  };
-}
+export const liveParticipant = participantData;

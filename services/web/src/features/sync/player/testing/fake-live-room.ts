@@ -8,6 +8,7 @@ import { SyncEngine } from '@/features/sync/engine/engine';
 import { hostTimers } from '@/features/sync/engine/timers';
 import { LiveError, type LiveRoom, type LiveSnapshot } from '@/features/sync/live/live-room';
 import type { Ack, ClientFrame, ClientFrames, PlaybackState, RoomStateData } from '@/lib/protocol/v1.gen';
+import { roomStateData } from '@/testing/room-fixtures';
 
 /** The scripted server's clock runs this far ahead of the page's (ms). */
 export const SERVER_OFFSET_MS = 120_000;
@@ -20,20 +21,7 @@ export interface RecordedRequest {
 export type Responder = (request: RecordedRequest) => Promise<Ack>;
 
 export function roomState(patch: Partial<RoomStateData> = {}): RoomStateData {
-  return {
-    roomId: 'r1',
-    code: 'K7QX2MPA',
-    name: 'Friday film',
-    ownerId: 'u_ann',
-    ownerMemberId: 'm_ann',
-    phase: 'PAUSED',
-    playbackControl: 'owner_only',
-    bufferingPolicy: 'wait_then_continue',
-    bufferingGraceMs: 10_000,
-    you: 'm_ann',
-    canControl: true,
-    ...patch,
-  };
+  return roomStateData({ roomId: 'r1', ...patch });
 }
 
 export function emptyLiveSnapshot(patch: Partial<LiveSnapshot> = {}): LiveSnapshot {
