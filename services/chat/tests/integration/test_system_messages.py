@@ -101,6 +101,22 @@ async def _handled(nats, seq: int, stream: str = "ROOM_EVENTS", durable: str = D
             await asyncio.sleep(0.05)
 
 
+async def _parked(nats, stream: str, durable: str, subject: str) -> list[bytes]:
+    """What the durable parked from ``subject`` (the PARKED stream read to its end)."""
+    sub = await nats.js.subscribe(
+        parked_subject(stream, durable), stream="PARKED", ordered_consumer=True
+    )
+    parked = []
+    try:
+        while True:
+            parked.append(await sub.next_msg(timeout=0.5))
+    except TimeoutError:
+        pass
+    finally:
+        await sub.unsubscribe()
+    return [m.data for m in parked if m.headers["Syncwatch-Original-Subject"] == subject]
+
+
 async def test_participant_events_become_system_messages_once(chat, chat_service, nats) -> None:
     room, member = chat.new_room(), f"m_{uuid.uuid4().hex[:24]}"
     at = dt.datetime.fromtimestamp(1_700_000_000, dt.UTC)
@@ -140,20 +156,7 @@ async def test_an_undecodable_room_event_is_parked(chat, nats) -> None:
     subject = event_subject("room", room, "participant.joined")
     ack = await nats.js.publish(subject, b"{not json", headers={"Nats-Msg-Id": uuid.uuid4().hex})
     await _handled(nats, ack.seq)
-    sub = await nats.js.subscribe(
-        parked_subject("ROOM_EVENTS", DURABLE), stream="PARKED", ordered_consumer=True
-    )
-    parked = []
-    try:
-        while True:
-            parked.append(await sub.next_msg(timeout=0.5))
-    except TimeoutError:
-        pass
-    finally:
-        await sub.unsubscribe()
-    assert [m.data for m in parked if m.headers["Syncwatch-Original-Subject"] == subject] == [
-        b"{not json"
-    ]
+    assert await _parked(nats, "ROOM_EVENTS", DURABLE, subject) == [b"{not json"]
     assert list((await chat.history(room)).messages) == []
 
 
@@ -209,20 +212,5 @@ async def test_an_undecodable_playback_event_is_parked(chat, nats) -> None:
     subject = event_subject("sync", room, "command_applied")
     ack = await nats.js.publish(subject, b'{"id": 7}', headers={"Nats-Msg-Id": uuid.uuid4().hex})
     await _handled(nats, ack.seq, "SYNC_EVENTS", SyncEventsConsumer.DURABLE)
-    sub = await nats.js.subscribe(
-        parked_subject("SYNC_EVENTS", SyncEventsConsumer.DURABLE),
-        stream="PARKED",
-        ordered_consumer=True,
-    )
-    parked = []
-    try:
-        while True:
-            parked.append(await sub.next_msg(timeout=0.5))
-    except TimeoutError:
-        pass
-    finally:
-        await sub.unsubscribe()
-    assert [m.data for m in parked if m.headers["Syncwatch-Original-Subject"] == subject] == [
-        b'{"id": 7}'
-    ]
+    assert await _parked(nats, "SYNC_EVENTS", SyncEventsConsumer.DURABLE, subject) == [b'{"id": 7}']
     assert list((await chat.history(room)).messages) == []
